@@ -27,7 +27,7 @@ CYRILLIC_TO_LATIN = {
     "ў": "o", "қ": "q", "ғ": "g", "ҳ": "h",
     # Kazakh, Kyrgyz, Tajik
     "ә": "a", "ө": "o", "ү": "u", "ұ": "u", "ң": "n", "і": "i", "һ": "h", "ҷ": "j",
-    "ӣ": "i", "ӯ": "u", "ҳ": "h", "ї": "i", "є": "e",
+    "ӣ": "i", "ӯ": "u", "ї": "i", "є": "e",
 }  # fmt: skip
 
 # Apostrophe-like marks: Uzbek Latin o‘ g‘ (U+2018, U+02BB), the soft sign rendered as ', etc.
