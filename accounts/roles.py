@@ -34,3 +34,69 @@ def has_role(user, *roles: str) -> bool:
 
 def is_admin(user) -> bool:
     return Role.ADMIN in user_roles(user)
+
+
+# What each role may do, as Django model permissions: (app_label, action, model or "*").
+# Reads of persons are further narrowed by casework.access (restricted persons).
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
+    Role.CASEWORKER: [
+        ("casework", "view", "*"),
+        *[
+            ("casework", action, model)
+            for action in ("add", "change")
+            for model in (
+                "person", "personname", "relationship", "group", "groupmembership",
+                "groupevent", "facility", "detention", "welfarecheck", "return",
+                "postreturnreport",
+            )
+        ],
+        ("engine", "view", "*"),
+    ],
+    Role.LAWYER: [
+        ("casework", "view", "*"),
+        *[
+            ("casework", action, model)
+            for action in ("add", "change")
+            for model in (
+                "extraditionrequest", "asylumclaim", "removalorder", "appeal", "hearing",
+                "interimmeasure", "reaffirmation",
+            )
+        ],
+        ("engine", "view", "*"),
+        ("engine", "change", "deadline"),
+    ],
+    Role.COORDINATOR: [
+        ("casework", "view", "*"),
+        ("engine", "view", "*"),
+        ("advocacy", "view", "*"),
+        ("advocacy", "add", "*"),
+        ("advocacy", "change", "*"),
+        ("advocacy", "delete", "*"),
+    ],
+    Role.ADMIN: [
+        ("casework", "*", "*"),
+        ("engine", "*", "*"),
+        ("advocacy", "*", "*"),
+        ("accounts", "view", "*"),
+        ("auth", "*", "*"),
+    ],
+}  # fmt: skip
+
+
+def sync_role_permissions(**kwargs) -> None:
+    """Give each role group exactly the permissions of ROLE_PERMISSIONS. Runs after every
+    migrate, so a model added later gets its role permissions without a hand-written step."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    for role, grants in ROLE_PERMISSIONS.items():
+        query = Q(pk__in=[])
+        for app_label, action, model in grants:
+            part = Q(content_type__app_label=app_label)
+            if action != "*":
+                part &= Q(codename__startswith=f"{action}_")
+            if model != "*":
+                part &= Q(content_type__model=model)
+            query |= part
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(query))

@@ -1012,3 +1012,7 @@ class PostReturnReport(Record):
 
     def __str__(self) -> str:
         return f"post-return {self.kind} {self.reported_on}"
+
+
+# Import batches and their rows live in their own module (issue: import lists).
+from .import_models import *  # noqa: E402,F401,F403

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("casework.api.urls")),
     path("api/engine/", include("engine.api_urls")),
     path("api/advocacy/", include("advocacy.api_urls")),
+    path("imports/", include("casework.import_urls")),
     path("engine/", include("engine.urls")),
     path("advocacy/", include("advocacy.urls")),
     path("", include("casework.urls")),
