@@ -29,6 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Person
+        skip_postgeneration_save = True
 
     born_on = date(1980, 1, 1)
     born_on_precision = m.DatePrecision.YEAR

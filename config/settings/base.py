@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "casework",
     "engine",
     "advocacy",
+    "ops",
 ]
 
 MIDDLEWARE = [
