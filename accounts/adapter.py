@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 
 
 class StaffOnlyAccountAdapter(DefaultAccountAdapter):
@@ -6,3 +7,10 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The lock-out key is (username, client IP), not the username alone: an attacker
+        who guesses at an account locks that account only from the attacker's address, and
+        cannot use the lock-out to keep the real user (or everyone) out. allauth uses this
+        key for the `login_failed` rate limit and clears it on a password reset."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{get_ip(request)}"

@@ -106,15 +106,12 @@ def outsider(db):
 
 @pytest.fixture
 def client_for(client):
-    """client_for(user) -> a test client logged in as user (2FA satisfied where required)."""
+    """client_for(user) -> the test client logged in as user, with the session a real
+    password + TOTP login leaves (the user is enrolled in TOTP if not yet)."""
+    from accounts.testing import login_with_second_factor
 
     def login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        session = client.session
-        # allauth MFA marks a session whose second factor was checked; staff pages require it.
-        session["haven_mfa_verified"] = True
-        session.save()
-        return client
+        return login_with_second_factor(client, user)
 
     return login
 

@@ -1,0 +1,35 @@
+"""Admin for staff accounts' own tables, and the admin's login routed through allauth.
+
+The Django admin's own login form would skip the second factor: it is replaced by allauth's
+login (with its MFA step and its rate limits), and the admin pages sit behind
+accounts.middleware.StaffAccessMiddleware like every other page."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+
+from .models import ReadAudit
+
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+@admin.register(ReadAudit)
+class ReadAuditAdmin(admin.ModelAdmin):
+    """Admins read the audit; nobody adds, changes or deletes a row, here or anywhere."""
+
+    list_display = ["at", "user", "record_type", "record_id", "person_id", "channel"]
+    list_filter = ["channel", "record_type"]
+    search_fields = ["=person_id", "=record_id", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("accounts.view_readaudit")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
