@@ -1,5 +1,11 @@
 """Record reads of restricted records. Call it from every view, endpoint, export and feed
-that shows casework records: it writes one row per restricted record read, in one query."""
+that shows casework records (accounts.mixins does it for DRF views, admin pages and
+template views): it writes one row per restricted person behind each record read.
+
+A record is "of" a person through casework.access.PERSON_PATH (a detention is its person's;
+a hearing is its appeal's person's). A relationship is of both people in it: reading
+"A is the brother of B" reads B too.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +13,71 @@ from collections.abc import Iterable
 
 from casework.access import PERSON_PATH
 
+# Further people a record reveals, beyond its own person.
+OTHER_PERSON_FIELDS = {"Relationship": ("relative",)}
 
-def _person_of(obj):
+
+def person_id_of(obj):
+    """The id of the person `obj` belongs to, or None for records of no one (a facility)."""
+    if type(obj).__name__ == "Person":
+        return obj.pk
     path = PERSON_PATH.get(type(obj).__name__, "person")
+    *hops, last = path.split("__")
     target = obj
-    for part in filter(None, path.split("__")):
-        target = getattr(target, part)
+    for hop in hops:
+        target = getattr(target, hop, None)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id", None)
+
+
+def person_of(obj):
+    """The Person `obj` belongs to, or None."""
+    if type(obj).__name__ == "Person":
+        return obj
+    target = obj
+    for hop in PERSON_PATH.get(type(obj).__name__, "person").split("__"):
+        target = getattr(target, hop, None)
+        if target is None:
+            return None
     return target
 
 
+def _people_of(obj) -> list:
+    ids = [person_id_of(obj)]
+    for field in OTHER_PERSON_FIELDS.get(type(obj).__name__, ()):
+        ids.append(getattr(obj, f"{field}_id", None))
+    return [pk for pk in ids if pk is not None]
+
+
 def record_read(*, user, objects: Iterable, channel: str, path: str = "") -> int:
-    """Log each object whose person is restricted. Returns how many rows were written."""
+    """Log each (record, restricted person) pair among `objects`. Returns how many rows were
+    written. One query finds which of the persons are restricted, one writes the rows.
+    `path` is the request path only, never its query string (a search may hold a name)."""
+    from casework.models import Person
+
     from .models import ReadAudit
 
-    rows = []
-    for obj in objects:
-        person = _person_of(obj)
-        if person.confidentiality == "restricted":
-            rows.append(
-                ReadAudit(
-                    user=user,
-                    person_id=person.pk,
-                    record_type=type(obj).__name__,
-                    record_id=obj.pk,
-                    channel=channel,
-                    path=path[:300],
-                )
-            )
+    pairs = [(obj, pk) for obj in objects for pk in _people_of(obj)]
+    if not pairs:
+        return 0
+    restricted = set(
+        Person.objects.filter(
+            pk__in={pk for _, pk in pairs}, confidentiality="restricted"
+        ).values_list("pk", flat=True)
+    )
+    rows = [
+        ReadAudit(
+            user=user,
+            person_id=pk,
+            record_type=type(obj).__name__,
+            record_id=obj.pk,
+            channel=channel,
+            path=path.split("?", 1)[0][:300],
+        )
+        for obj, pk in pairs
+        if pk in restricted
+    ]
     if rows:
         ReadAudit.objects.bulk_create(rows)
     return len(rows)
