@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+app_name = "engine-api"
+urlpatterns = [
+    path("deadlines/", api.DeadlineList.as_view(), name="deadlines"),
+    path("deadlines/<uuid:pk>/waive/", api.DeadlineWaive.as_view(), name="deadline-waive"),
+    path("calendar-tokens/", api.CalendarTokenCreate.as_view(), name="calendar-token-create"),
+    path(
+        "calendar-tokens/<uuid:pk>/revoke/",
+        api.CalendarTokenRevoke.as_view(),
+        name="calendar-token-revoke",
+    ),
+]

@@ -1,0 +1,439 @@
+"""The deadline core: a person's facts + the rules + today -> the deadlines. Pure.
+
+No database, no clock: `today` is an argument. That is what lets the property tests try
+thousands of dates, and what makes "same facts, same deadlines" true by construction.
+
+How a deadline is found: every rule counts from one kind of event (kinds.Event). For each
+event, `_occurrences` lists where it happened in the facts (which fact, which country or
+body, on what date, and when the obligation was met if the facts say so). Each enabled rule
+with a period turns each matching occurrence into one deadline. When two rules give the same
+(kind, source fact), the earlier due date wins: a deadline shown too early is an
+inconvenience, one shown too late can put a person on a plane.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .calendar import MONDAY_TO_FRIDAY, WorkCalendar, period_end
+from .facts import AppealFact, DetentionFact, PersonFacts, RuleSpec
+from .kinds import Event, Kind, Unit
+
+OPEN, MET, MISSED = "open", "met", "missed"
+
+SOURCE_DETENTION = "casework.detention"
+SOURCE_EXTRADITION = "casework.extraditionrequest"
+SOURCE_ASYLUM = "casework.asylumclaim"
+SOURCE_REMOVAL = "casework.removalorder"
+SOURCE_APPEAL = "casework.appeal"
+SOURCE_INTERIM = "casework.interimmeasure"
+SOURCE_URGENT_ACTION = "advocacy.urgentaction"
+
+# Decisions that can be appealed (a grant needs no appeal).
+_ADVERSE_EXTRADITION = {"approved", "executed"}
+_ADVERSE_ASYLUM = {"refused", "excluded", "revoked"}
+_LIVE_UA = {"issued", "updated"}
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def fmt(day: date) -> str:
+    """20 September 2010: the same in every locale, so that `why` is deterministic."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One event in the facts that a rule can count from."""
+
+    source_type: str
+    source_id: str
+    on: date
+    phrase: str  # completes the rule's description: "notified on 20 September 2010"
+    country: str = ""
+    body: str = ""  # for treaty bodies: CAT, HRC, ECTHR
+    met_on: date | None = None  # the day the obligation was fulfilled, if the facts say so
+
+
+@dataclass(frozen=True)
+class ComputedDeadline:
+    person_id: str
+    kind: Kind
+    source_type: str
+    source_id: str
+    due_on: date
+    counted_from: date
+    rule_code: str
+    jurisdiction: str
+    citation: str
+    unverified: bool
+    practice: bool
+    why: str
+    met_on: date | None
+    status: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.source_type, self.source_id)
+
+
+def status_on(due_on: date, met_on: date | None, today: date) -> str:
+    """Met if done by the last day; missed once the last day has passed; else open. Done late
+    is still missed: the lawyer must see that the window closed."""
+    if met_on is not None and met_on <= due_on:
+        return MET
+    if today > due_on:
+        return MISSED
+    return OPEN
+
+
+def compute_deadlines(
+    facts: PersonFacts,
+    rules: Sequence[RuleSpec],
+    today: date,
+    calendars: Mapping[str, WorkCalendar] | None = None,
+) -> list[ComputedDeadline]:
+    """Every deadline the rules give for these facts, sorted by (due date, kind, source)."""
+    calendars = calendars or {}
+    by_event: dict[Event, list[RuleSpec]] = defaultdict(list)
+    for rule in rules:
+        if rule.enabled and rule.period_amount is not None:
+            by_event[Event(rule.counts_from)].append(rule)
+
+    chosen: dict[tuple[str, str, str], ComputedDeadline] = {}
+    for event, event_rules in by_event.items():
+        for occ in _occurrences(event, facts):
+            for rule in event_rules:
+                if not _applies(rule, occ):
+                    continue
+                deadline = _deadline(facts, rule, occ, today, calendars)
+                current = chosen.get(deadline.key)
+                if current is None or (deadline.due_on, deadline.rule_code) < (
+                    current.due_on,
+                    current.rule_code,
+                ):
+                    chosen[deadline.key] = deadline
+    return sorted(chosen.values(), key=lambda d: (d.due_on, d.kind, d.source_type, d.source_id))
+
+
+_BODIES = {"CAT", "HRC", "ECTHR", "OTHER"}
+
+
+def _applies(rule: RuleSpec, occ: Occurrence) -> bool:
+    if occ.body and rule.jurisdiction.upper() in _BODIES:
+        # A treaty body's rule counts only from its own communications (CAT from CAT's).
+        return rule.jurisdiction.upper() == occ.body
+    return not rule.countries or occ.country.upper() in rule.countries
+
+
+def _calendar(rule: RuleSpec, calendars: Mapping[str, WorkCalendar]) -> WorkCalendar:
+    if not rule.calendar:
+        return calendars.get("", MONDAY_TO_FRIDAY)
+    return calendars.get(rule.calendar) or WorkCalendar(rule.calendar)
+
+
+def _deadline(
+    facts: PersonFacts,
+    rule: RuleSpec,
+    occ: Occurrence,
+    today: date,
+    calendars: Mapping[str, WorkCalendar],
+) -> ComputedDeadline:
+    amount = rule.period_amount
+    transitional = ""
+    if (
+        rule.period_changed_on is not None
+        and rule.previous_period_amount is not None
+        and occ.on < rule.period_changed_on
+    ):
+        amount = rule.previous_period_amount
+        transitional = f" (the period in force before {fmt(rule.period_changed_on)})"
+    if rule.imminent_period_amount is not None and facts.risk_level == "imminent":
+        amount = rule.imminent_period_amount
+        transitional = " (shortened: return risk is imminent)"
+    calendar = _calendar(rule, calendars)
+    end = period_end(occ.on, amount, Unit(rule.unit), calendar, roll_forward=rule.roll_forward)
+
+    why = (
+        f"{rule.description} {occ.phrase}: {_period_text(amount, Unit(rule.unit), rule)}"
+        f"{transitional}, {rule.citation} — due {fmt(end.due_on)}"
+    )
+    if end.rolled:
+        where = rule.calendar or "Mon–Fri"
+        why += (
+            f" (the last day, {end.last_day:%A} {fmt(end.last_day)}, is not a working day in "
+            f"{where}: moved to the next working day)"
+        )
+    if rule.practice:
+        why += " — practice, not law"
+    if rule.unverified:
+        why += " — unverified rule"
+    return ComputedDeadline(
+        person_id=facts.person_id,
+        kind=Kind(rule.kind),
+        source_type=occ.source_type,
+        source_id=occ.source_id,
+        due_on=end.due_on,
+        counted_from=occ.on,
+        rule_code=rule.code,
+        jurisdiction=rule.jurisdiction,
+        citation=rule.citation,
+        unverified=rule.unverified,
+        practice=rule.practice,
+        why=why,
+        met_on=occ.met_on,
+        status=status_on(end.due_on, occ.met_on, today),
+    )
+
+
+def _period_text(amount: int, unit: Unit, rule: RuleSpec) -> str:
+    if unit == Unit.DAYS:
+        if amount == 0:
+            return "on that day"
+        return f"{amount} day{'s' if amount != 1 else ''}, calendar"
+    if unit == Unit.MONTHS:
+        return f"{amount} month{'s' if amount != 1 else ''}"
+    n = abs(amount)
+    where = rule.calendar or "Mon–Fri"
+    direction = "before" if amount < 0 else "after"
+    return f"{n} working day{'s' if n != 1 else ''} {direction} ({where})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each event happened in the facts
+# ---------------------------------------------------------------------------------------------
+
+
+def _first(dates: Iterable[date | None]) -> date | None:
+    present = [d for d in dates if d is not None]
+    return min(present) if present else None
+
+
+def _notified(notified_on: date | None, decided_on: date | None) -> tuple[date, str] | None:
+    """Count from the notification; without one, from the decision, which is never later and
+    so never gives a later due date than the truth."""
+    if notified_on is not None:
+        return notified_on, f"notified on {fmt(notified_on)}"
+    if decided_on is not None:
+        return decided_on, (
+            f"decided on {fmt(decided_on)} (notification date not recorded: counted from the "
+            "decision)"
+        )
+    return None
+
+
+def _appeals_against(facts: PersonFacts, target_kind: str, target_id: str) -> list[AppealFact]:
+    return [a for a in facts.appeals if a.target_kind == target_kind and a.target_id == target_id]
+
+
+def _lodged(appeals: Iterable[AppealFact]) -> date | None:
+    return _first(a.lodged_on for a in appeals)
+
+
+def _detention_chains(facts: PersonFacts) -> list[list[DetentionFact]]:
+    """Detentions joined through transfers: a transfer is a new detention, but custody terms
+    run from the first one."""
+    by_id = {d.id: d for d in facts.detentions}
+    children: dict[str, list[DetentionFact]] = defaultdict(list)
+    for d in facts.detentions:
+        if d.transferred_from_id in by_id:
+            children[d.transferred_from_id].append(d)
+    chains = []
+    for d in sorted(facts.detentions, key=lambda d: (d.started_on, d.id)):
+        if d.transferred_from_id in by_id:
+            continue
+        chain, current, seen = [d], d, {d.id}
+        while children.get(current.id):
+            current = max(children[current.id], key=lambda c: (c.started_on, c.id))
+            if current.id in seen:  # a cycle in bad data must not hang the sweep
+                break
+            seen.add(current.id)
+            chain.append(current)
+        chains.append(chain)
+    return chains
+
+
+def _ecthr_requested_since(facts: PersonFacts, since: date) -> date | None:
+    return _first(
+        m.requested_on
+        for m in facts.interim_measures
+        if m.body == "ecthr" and m.requested_on is not None and m.requested_on >= since
+    )
+
+
+def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # noqa: C901
+    if event == Event.EXTRADITION_DECISION_NOTIFIED:
+        for e in facts.extraditions:
+            basis = _notified(e.notified_on, e.decided_on)
+            if e.status in _ADVERSE_EXTRADITION and basis:
+                yield Occurrence(
+                    SOURCE_EXTRADITION,
+                    e.id,
+                    basis[0],
+                    basis[1],
+                    country=e.requested_state,
+                    met_on=_lodged(_appeals_against(facts, "extradition_request", e.id)),
+                )
+    elif event == Event.ASYLUM_REFUSAL_NOTIFIED:
+        for c in facts.asylum_claims:
+            basis = _notified(c.notified_on, c.decided_on)
+            if c.decision in _ADVERSE_ASYLUM and c.authority_kind == "state" and basis:
+                yield Occurrence(
+                    SOURCE_ASYLUM,
+                    c.id,
+                    basis[0],
+                    basis[1],
+                    country=c.country,
+                    met_on=_lodged(_appeals_against(facts, "asylum_claim", c.id)),
+                )
+    elif event in (Event.REMOVAL_ORDER_NOTIFIED, Event.OTHER_ADMIN_ACT_NOTIFIED):
+        wanted_other = event == Event.OTHER_ADMIN_ACT_NOTIFIED
+        for o in facts.removal_orders:
+            if (o.kind == "other") != wanted_other:
+                continue
+            basis = _notified(o.notified_on, o.issued_on)
+            if basis:
+                yield Occurrence(
+                    SOURCE_REMOVAL,
+                    o.id,
+                    basis[0],
+                    basis[1],
+                    country=o.country,
+                    met_on=_lodged(_appeals_against(facts, "removal_order", o.id)),
+                )
+    elif event == Event.REMOVAL_SCHEDULED:
+        for o in facts.removal_orders:
+            if o.scheduled_removal_on:
+                yield Occurrence(
+                    SOURCE_REMOVAL,
+                    o.id,
+                    o.scheduled_removal_on,
+                    f"scheduled for {fmt(o.scheduled_removal_on)}",
+                    country=o.country,
+                    met_on=_ecthr_requested_since(facts, o.issued_on),
+                )
+    elif event == Event.DETENTION_ORDERED:
+        for chain in _detention_chains(facts):
+            head = chain[0]
+            yield Occurrence(
+                SOURCE_DETENTION,
+                head.id,
+                head.started_on,
+                f"ordered on {fmt(head.started_on)}",
+                country=head.country,
+                met_on=_lodged(_appeals_against(facts, "detention", head.id)),
+            )
+    elif event in (Event.DETENTION_STARTED, Event.PROVISIONAL_ARREST):
+        for chain in _detention_chains(facts):
+            head, last = chain[0], chain[-1]
+            if head.legal_basis != "extradition_arrest":
+                continue
+            met_on = last.ended_on
+            if event == Event.PROVISIONAL_ARREST:
+                received = [e.received_on for e in facts.extraditions if e.received_on]
+                if any(r <= head.started_on for r in received):
+                    continue  # the request was already there: not a provisional arrest
+                met_on = _first([met_on, _first(received)])
+            yield Occurrence(
+                SOURCE_DETENTION,
+                head.id,
+                head.started_on,
+                f"from the start of detention on {fmt(head.started_on)}",
+                country=head.country,
+                met_on=met_on,
+            )
+    elif event == Event.DETENTION_AUTHORISED_UNTIL:
+        for d in facts.detentions:
+            if d.authorised_until:
+                yield Occurrence(
+                    SOURCE_DETENTION,
+                    d.id,
+                    d.authorised_until,
+                    f"until {fmt(d.authorised_until)} (detained on {fmt(d.started_on)})",
+                    country=d.country,
+                    met_on=d.ended_on,
+                )
+    elif event == Event.COURT_DECISION_NOTIFIED:
+        for a in facts.appeals:
+            basis = _notified(a.notified_on, a.decided_on)
+            if a.outcome == "rejected" and basis:
+                yield Occurrence(
+                    SOURCE_APPEAL,
+                    a.id,
+                    basis[0],
+                    basis[1],
+                    country=a.country,
+                    met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
+                )
+    elif event == Event.EXTRADITION_APPEAL_LODGED:
+        for a in facts.appeals:
+            if a.target_kind == "extradition_request" and a.lodged_on:
+                yield Occurrence(
+                    SOURCE_APPEAL,
+                    a.id,
+                    a.lodged_on,
+                    f"lodged on {fmt(a.lodged_on)}",
+                    country=a.country,
+                    met_on=a.decided_on,
+                )
+    elif event == Event.FINAL_DOMESTIC_DECISION:
+        higher = {a.target_id for a in facts.appeals if a.target_kind == "lower_appeal"}
+        for a in facts.appeals:
+            basis = _notified(a.notified_on, a.decided_on)
+            if a.outcome == "rejected" and a.id not in higher and basis:
+                yield Occurrence(
+                    SOURCE_APPEAL,
+                    a.id,
+                    basis[0],
+                    basis[1],
+                    country=a.country,
+                    met_on=_ecthr_requested_since(facts, a.decided_on or basis[0]),
+                )
+    elif event in (Event.COMPLAINT_TRANSMITTED, Event.COMMITTEE_DECISION, Event.INTERIM_GRANTED):
+        for m in facts.interim_measures:
+            if event == Event.COMPLAINT_TRANSMITTED and m.complaint_transmitted_on:
+                on, phrase = m.complaint_transmitted_on, "transmitted to the state on"
+            elif event == Event.COMMITTEE_DECISION and m.decision_on:
+                on, phrase = m.decision_on, "of"
+            elif (
+                event == Event.INTERIM_GRANTED
+                and m.status == "granted"
+                and m.granted_on
+                and m.lifted_on is None
+            ):
+                on = max((m.granted_on, *m.reaffirmed_on))
+                phrase = "granted or last reaffirmed on"
+            else:
+                continue
+            yield Occurrence(
+                SOURCE_INTERIM,
+                m.id,
+                on,
+                f"{phrase} {fmt(on)}",
+                country=m.respondent_state,
+                body=m.body.upper(),
+            )
+    elif event == Event.LAST_CONFIRMED_CONTACT:
+        for d in facts.detentions:
+            if d.ended_on is not None:
+                continue
+            contact = facts.last_confirmed_contact_on
+            if contact is not None and contact >= d.started_on:
+                on, phrase = contact, f"(last confirmed contact on {fmt(contact)})"
+            else:
+                on = d.started_on
+                phrase = f"(detained on {fmt(d.started_on)}, no confirmed contact since)"
+            yield Occurrence(SOURCE_DETENTION, d.id, on, phrase, country=d.country)
+    elif event == Event.UA_SEND_BEFORE:
+        for ua in facts.urgent_actions:
+            if ua.status in _LIVE_UA:
+                yield Occurrence(
+                    SOURCE_URGENT_ACTION,
+                    ua.id,
+                    ua.send_before,
+                    f"send appeals before {fmt(ua.send_before)}",
+                )

@@ -1,0 +1,132 @@
+"""Plain, immutable inputs of the pure core: a person's facts and the rules.
+
+The selectors (engine/selectors.py) build these from the ORM; the tests build them by hand.
+Ids are strings so that the core never cares whether a source's key is a UUID or an integer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .kinds import Confidence, Event, Kind, Unit
+
+
+@dataclass(frozen=True)
+class DetentionFact:
+    id: str
+    started_on: date
+    ended_on: date | None = None
+    authorised_until: date | None = None
+    legal_basis: str = "unknown"
+    country: str = ""
+    transferred_from_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtraditionFact:
+    id: str
+    requested_state: str
+    status: str = "pending"
+    decided_on: date | None = None
+    notified_on: date | None = None
+    received_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AsylumFact:
+    id: str
+    country: str
+    decision: str = "pending"
+    authority_kind: str = "state"
+    decided_on: date | None = None
+    notified_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RemovalFact:
+    id: str
+    country: str
+    issued_on: date
+    kind: str = "deportation"
+    notified_on: date | None = None
+    scheduled_removal_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AppealFact:
+    id: str
+    target_kind: str  # one of casework.Appeal.TARGET_FIELDS
+    target_id: str
+    country: str
+    lodged_on: date | None = None
+    outcome: str = "pending"
+    decided_on: date | None = None
+    notified_on: date | None = None
+    court_level: str = "district"
+
+
+@dataclass(frozen=True)
+class InterimFact:
+    id: str
+    body: str  # cat, hrc, ecthr, other
+    status: str = "requested"
+    requested_on: date | None = None
+    granted_on: date | None = None
+    lifted_on: date | None = None
+    reaffirmed_on: tuple[date, ...] = ()
+    complaint_transmitted_on: date | None = None
+    decision_on: date | None = None
+    respondent_state: str = ""
+
+
+@dataclass(frozen=True)
+class UrgentActionFact:
+    id: str
+    send_before: date
+    status: str = "issued"
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    person_id: str
+    detentions: tuple[DetentionFact, ...] = ()
+    last_confirmed_contact_on: date | None = None
+    extraditions: tuple[ExtraditionFact, ...] = ()
+    asylum_claims: tuple[AsylumFact, ...] = ()
+    removal_orders: tuple[RemovalFact, ...] = ()
+    appeals: tuple[AppealFact, ...] = ()
+    interim_measures: tuple[InterimFact, ...] = ()
+    urgent_actions: tuple[UrgentActionFact, ...] = ()
+    risk_level: str | None = None  # from the return-risk assessment once it exists
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as the core sees it (the Rule model's fields, minus bookkeeping)."""
+
+    code: str
+    kind: Kind
+    counts_from: Event
+    description: str
+    period_amount: int | None
+    unit: Unit = Unit.DAYS
+    calendar: str = ""
+    roll_forward: bool = False
+    citation: str = ""
+    jurisdiction: str = ""
+    countries: frozenset[str] = field(default_factory=frozenset)  # empty: any country
+    confidence: Confidence = Confidence.PRIMARY
+    verified: bool = False
+    practice: bool = False
+    enabled: bool = True
+    # A period that changed by law: events before `period_changed_on` use the old amount.
+    previous_period_amount: int | None = None
+    period_changed_on: date | None = None
+    # The period while the person's return risk is `imminent` (welfare checks: 1 day, not 3).
+    imminent_period_amount: int | None = None
+
+    @property
+    def unverified(self) -> bool:
+        """An unverified (U) default stays flagged until an admin records a verification."""
+        return self.confidence == Confidence.UNVERIFIED and not self.verified

@@ -1,0 +1,142 @@
+"""How casework (and advocacy) wake the engine: after a fact is saved or deleted, on commit,
+the person's deadlines are recomputed by a task. Connected in EngineConfig.ready(), so that
+casework knows nothing of the engine.
+
+A lost event is not a lost deadline: the sweep recomputes everyone every 15 minutes. So a
+broker that is down must not break the caseworker's save: it is logged and the sweep catches
+up.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+log = logging.getLogger(__name__)
+
+# Facts with a `person` column.
+DIRECT_FACTS = (
+    "Detention",
+    "WelfareCheck",
+    "ExtraditionRequest",
+    "AsylumClaim",
+    "RemovalOrder",
+    "Appeal",
+    "InterimMeasure",
+    "Return",
+    "Relationship",
+    "GroupMembership",
+)
+# Facts that reach their person through a parent: (model, parent model, parent field).
+INDIRECT_FACTS = (
+    ("Reaffirmation", "InterimMeasure", "measure_id"),
+    ("Hearing", "Appeal", "appeal_id"),
+    ("PostReturnReport", "Return", "return_record_id"),
+)
+
+
+def enqueue_person(person_id) -> None:
+    if person_id is None:
+        return
+    transaction.on_commit(partial(_send_recompute, str(person_id)))
+
+
+def enqueue_sweep() -> None:
+    transaction.on_commit(_send_sweep)
+
+
+def _send_recompute(person_id: str) -> None:
+    from .tasks import recompute_person_task
+
+    try:
+        recompute_person_task.delay(person_id)
+    except Exception:  # noqa: BLE001 - the sweep is the safety net; never fail the save
+        log.exception("engine: could not enqueue a recompute; the sweep will catch up")
+
+
+def _send_sweep() -> None:
+    from .tasks import sweep_task
+
+    try:
+        sweep_task.delay()
+    except Exception:  # noqa: BLE001
+        log.exception("engine: could not enqueue a sweep; the scheduled one will run")
+
+
+def _direct(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata: the demo loader recomputes afterwards
+        return
+    enqueue_person(instance.person_id)
+
+
+def _indirect(parent_model, parent_field):
+    def handler(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        parent_id = getattr(instance, parent_field)
+        person_id = (
+            parent_model.objects.filter(pk=parent_id).values_list("person_id", flat=True).first()
+        )
+        enqueue_person(person_id)
+
+    return handler
+
+
+def _rules_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        enqueue_sweep()
+
+
+def _urgent_action_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    for person_id in instance.persons.values_list("pk", flat=True):
+        enqueue_person(person_id)
+
+
+def _urgent_action_persons_changed(sender, instance, action, pk_set, model, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
+        return
+    if model._meta.label == "casework.Person":  # instance is the urgent action
+        ids = pk_set or (
+            instance.persons.values_list("pk", flat=True) if action == "pre_clear" else ()
+        )
+        for person_id in ids:
+            enqueue_person(person_id)
+    else:  # instance is the person
+        enqueue_person(instance.pk)
+
+
+def connect() -> None:
+    for name in DIRECT_FACTS:
+        model = apps.get_model("casework", name)
+        uid = f"engine.recompute.{name}"
+        post_save.connect(_direct, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_direct, sender=model, dispatch_uid=uid + ".delete")
+    for name, parent, parent_field in INDIRECT_FACTS:
+        model = apps.get_model("casework", name)
+        handler = _indirect(apps.get_model("casework", parent), parent_field)
+        uid = f"engine.recompute.{name}"
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".save")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".delete")
+    for name in ("Rule", "CalendarAdjustment"):
+        model = apps.get_model("engine", name)
+        post_save.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.save")
+        post_delete.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.del")
+
+    from .selectors import urgent_action_model
+
+    ua = urgent_action_model()
+    if ua is not None:
+        post_save.connect(_urgent_action_saved, sender=ua, dispatch_uid="engine.ua.save")
+        # pre_delete: after the delete its persons are gone, and with them whom to wake.
+        pre_delete.connect(_urgent_action_saved, sender=ua, dispatch_uid="engine.ua.delete")
+        m2m_changed.connect(
+            _urgent_action_persons_changed,
+            sender=ua.persons.through,
+            dispatch_uid="engine.ua.persons",
+        )
