@@ -1,0 +1,904 @@
+"""Importing partner lists: read, preview, commit all or nothing, undo.
+
+1. `read_table` turns the uploaded bytes into rows, or raises `ImportFileError` with a
+   sentence a caseworker can act on (wrong encoding, damaged XLSX, no rows, too many rows).
+   Nothing is written until the file is readable and has the columns its mapping names.
+2. `import_preview` stores an `ImportBatch` with one `ImportRow` per non-empty line, each
+   cleaned and validated (errors carry the line number and the field), then `import_match`
+   gives every row its outcome: a new person, a match to an existing person or to an earlier
+   line of the same file (the same man in Cyrillic and in Latin), a possible duplicate that
+   needs a decision, or an error. Big files are matched by a Celery task that keeps
+   `progress_done` on the batch.
+3. `import_commit` writes everything in one transaction, or nothing: it refuses while any row
+   has an error or an undecided duplicate.
+4. `import_undo` removes what the commit created, only while nobody has changed it since.
+
+Spreadsheet formula injection: a cell starting with = + - @ (or a tab or carriage return)
+is refused with an error on its line; exports neutralise such values too (exports.py).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from .access import can_see_person
+from .import_models import (
+    IMPORT_FIELDS,
+    BatchStatus,
+    ImportBatch,
+    ImportMapping,
+    ImportRow,
+    RowDecision,
+    RowOutcome,
+)
+from .matching import POSSIBLE, SAME_PERSON, BirthError, MatchIndex, MatchRecord, parse_birth
+from .merge import acting_as
+from .models import Group, GroupMembership, Person, PersonName, _next_case_number
+from .names import detect_script, search_key
+
+MAX_BYTES = getattr(settings, "HAVEN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+MAX_ROWS = getattr(settings, "HAVEN_IMPORT_MAX_ROWS", 50_000)
+# Above this many rows the preview and the commit run in a Celery task with a progress bar.
+ASYNC_ROWS = getattr(settings, "HAVEN_IMPORT_ASYNC_ROWS", 500)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Sent after a commit is durable: the engine (or anyone) may recompute the persons touched.
+import_committed = Signal()
+
+
+class ImportFileError(ValueError):
+    """The file cannot be imported at all; the message says why and what to do."""
+
+
+class ImportRefused(ValueError):
+    """The batch cannot be committed or undone as it stands; the message says why."""
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (line number in the file, cells), empty lines left out
+
+
+def checksum(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _looks_binary(content: bytes) -> bool:
+    sample = content[:8192]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > max(2, len(sample) // 100)
+
+
+def decode_text(content: bytes, encoding: str = "auto") -> str:
+    if encoding and encoding != "auto":
+        try:
+            return content.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ImportFileError(
+                _("The file cannot be read as %(enc)s. Choose another encoding.")
+                % {"enc": encoding}
+            ) from exc
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The file says it is UTF-16 but is damaged.")) from exc
+    if _looks_binary(content):
+        raise ImportFileError(
+            _(
+                "This is not a text list: it looks like a binary file. Upload a CSV saved as "
+                "UTF-8, or an XLSX workbook."
+            )
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            guess = content.decode("cp1251")
+            if any("\u0400" <= c <= "\u04ff" for c in guess):
+                hint = _(
+                    " It looks like Windows-1251 (Cyrillic, as older Excel saves it): choose "
+                    "that encoding, or save the file as CSV UTF-8."
+                )
+        except UnicodeDecodeError:
+            pass
+        raise ImportFileError(
+            _("The file is not UTF-8 (first unreadable character on line %(line)s).%(hint)s")
+            % {"line": line, "hint": hint}
+        ) from exc
+
+
+def _read_csv(content: bytes, encoding: str) -> list[tuple[int, list]]:
+    text = decode_text(content, encoding)
+    if "\x00" in text:
+        raise ImportFileError(_("The file contains NUL characters: it is not a text list."))
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    out = []
+    try:
+        for cells in reader:
+            out.append((reader.line_num, cells))
+            if len(out) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV is malformed near line %(line)s: %(error)s")
+            % {"line": reader.line_num, "error": exc}
+        ) from exc
+    return out
+
+
+def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula arrives as its text ("=HYPERLINK(...)") and is refused,
+        # never as a value computed by whoever made the file.
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+        out = []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            out.append((number, list(cells)))
+            if len(out) > MAX_ROWS + 1:
+                break
+        book.close()
+    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError(
+            _(
+                "The XLSX workbook cannot be read: it is damaged or not an Excel 2007+ file. "
+                "Open it in a spreadsheet program and save it again, or export it as CSV."
+            )
+        ) from exc
+    except Exception as exc:  # openpyxl raises a zoo of parser errors on broken XML
+        raise ImportFileError(
+            _("The XLSX workbook cannot be read (%(kind)s). Save it again or export it as CSV.")
+            % {"kind": type(exc).__name__}
+        ) from exc
+    return out
+
+
+def _is_blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def read_table(*, content: bytes, file_name: str = "", encoding: str = "auto") -> Table:
+    """The rows of a CSV or XLSX file. The first non-empty line holds the column names."""
+    if not content:
+        raise ImportFileError(_("The file is empty."))
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(mb)s MB: split it.") % {"mb": MAX_BYTES // 2**20}
+        )
+    is_xlsx = content[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xlsm"))
+    lines = _read_xlsx(content) if is_xlsx else _read_csv(content, encoding)
+    lines = [(n, cells) for n, cells in lines if not all(_is_blank(c) for c in cells)]
+    if not lines:
+        raise ImportFileError(_("The file has no rows."))
+    _header_line, header_cells = lines[0]
+    headers = [_clean_header(c) for c in header_cells]
+    seen = Counter(h for h in headers if h)
+    repeated = [h for h, n in seen.items() if n > 1]
+    if repeated:
+        raise ImportFileError(
+            _("Column names must be unique; repeated: %(cols)s") % {"cols": ", ".join(repeated)}
+        )
+    rows = lines[1:]
+    if not rows:
+        raise ImportFileError(_("The file has column names but no data rows."))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(n)s rows: split it.") % {"n": f"{MAX_ROWS:,}"}
+        )
+    return Table(headers=headers, rows=rows)
+
+
+def _clean_header(cell) -> str:
+    return " ".join(str(cell).split()) if cell is not None else ""
+
+
+# Column names partners use, for a first guess at the mapping.
+HEADER_HINTS = {
+    "full_name": ["full name", "name", "фио", "ф.и.о.", "ф.и.о", "имя и фамилия", "ism familiya"],
+    "surname": ["surname", "last name", "family name", "фамилия", "familiya"],
+    "given_name": ["given name", "first name", "имя", "ism"],
+    "patronymic": ["patronymic", "father's name", "отчество", "otasining ismi"],
+    "other_names": ["other names", "aliases", "также известен как", "другие имена"],
+    "born": ["born", "date of birth", "dob", "birth", "year of birth", "дата рождения",
+             "год рождения", "г.р.", "tug'ilgan sana", "tug‘ilgan yili"],
+    "sex": ["sex", "gender", "пол", "jinsi"],
+    "citizenship": ["citizenship", "nationality", "гражданство", "fuqaroligi"],
+    "country_of_origin": ["country of origin", "страна происхождения"],
+    "unhcr_number": ["unhcr", "unhcr number", "unhcr no", "unhcr no.", "номер увкб", "увкб"],
+    "ethnicity": ["ethnicity", "национальность", "millati"],
+    "notes": ["notes", "comment", "comments", "примечание", "примечания", "izoh"],
+}  # fmt: skip
+
+
+def suggest_mapping(headers: list[str]) -> dict[str, str]:
+    lowered = {h.lower(): h for h in headers if h}
+    out = {}
+    for field, hints in HEADER_HINTS.items():
+        for hint in hints:
+            if hint in lowered:
+                out[field] = lowered[hint]
+                break
+    if "full_name" in out and "surname" in out:
+        del out["full_name"]
+    return out
+
+
+def check_mapping(columns: dict[str, str], headers: list[str]) -> dict[str, str]:
+    """The mapping narrowed to known fields; ImportFileError if it names no name column or a
+    column the file does not have."""
+    known = {f for f, _label, _req in IMPORT_FIELDS}
+    columns = {f: h for f, h in (columns or {}).items() if f in known and h}
+    if not ({"full_name", "surname"} & set(columns)):
+        raise ImportFileError(
+            _("The mapping needs a name column: 'Full name', or 'Surname' (and 'Given name').")
+        )
+    by_lower = {h.lower(): h for h in headers if h}
+    missing = []
+    resolved = {}
+    for field, header in columns.items():
+        found = by_lower.get(" ".join(header.split()).lower())
+        if found is None:
+            missing.append(f"“{header}” ({field})")
+        else:
+            resolved[field] = found
+    if missing:
+        raise ImportFileError(
+            _("The file has no column %(missing)s. Its columns are: %(cols)s.")
+            % {
+                "missing": ", ".join(missing),
+                "cols": ", ".join(h for h in headers if h) or _("none"),
+            }
+        )
+    return resolved
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning one row
+# --------------------------------------------------------------------------------------------
+
+_SEX = {
+    "male": ["m", "male", "man", "м", "муж", "муж.", "мужской", "erkak", "e"],
+    "female": ["f", "female", "woman", "ж", "жен", "жен.", "женский", "ayol", "a"],
+    "unknown": ["", "?", "unknown", "неизвестно"],
+}
+SEX_VALUES = {v: k for k, values in _SEX.items() for v in values}
+COUNTRY_NAMES = {
+    "uzbekistan": "UZ", "узбекистан": "UZ", "o‘zbekiston": "UZ", "ozbekiston": "UZ",
+    "kazakhstan": "KZ", "казахстан": "KZ", "kyrgyzstan": "KG", "кыргызстан": "KG",
+    "киргизия": "KG", "tajikistan": "TJ", "таджикистан": "TJ", "russia": "RU",
+    "россия": "RU", "russian federation": "RU", "turkey": "TR", "türkiye": "TR",
+    "турция": "TR", "turkmenistan": "TM", "туркменистан": "TM", "afghanistan": "AF",
+    "афганистан": "AF", "ukraine": "UA", "украина": "UA", "stateless": "XX",
+}  # fmt: skip
+_UNHCR = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-/ .]{2,48}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = unicodedata.normalize("NFC", str(cell))
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def is_formula(value: str) -> bool:
+    return bool(value) and value != "-" and value.startswith(FORMULA_PREFIXES)
+
+
+def clean_row(cells: dict[str, object], *, date_order: str = "dmy"):
+    """(data, errors, warnings) for one row given {field: cell}. `data` is what the commit
+    writes; each error is {"field", "message"}."""
+    errors: list[dict] = []
+    warnings: list[str] = []
+
+    def err(field, message):
+        errors.append({"field": field, "message": str(message)})
+
+    raw_texts = {}
+    for field, cell in cells.items():
+        if field == "born":
+            continue
+        value = _text(cell)
+        if value == "-":
+            value = ""
+        if is_formula(str(cell).lstrip() if cell is not None else ""):
+            err(field, _("looks like a spreadsheet formula; remove the leading character"))
+            value = ""
+        raw_texts[field] = value
+
+    names: list[str] = []
+    full = raw_texts.get("full_name", "")
+    assembled = " ".join(
+        p for p in (raw_texts.get(k, "") for k in ("surname", "given_name", "patronymic")) if p
+    )
+    for name in [full, assembled, *raw_texts.get("other_names", "").split(";")]:
+        name = " ".join(name.split())
+        if not name:
+            continue
+        if len(name) > 300:
+            err("full_name", _("a name longer than 300 characters"))
+        elif not any(c.isalpha() for c in name):
+            err("full_name", _("“%(v)s” is not a name") % {"v": name[:40]})
+        elif name not in names:
+            names.append(name)
+    if not names and not any(e["field"] in ("full_name", "surname") for e in errors):
+        err("full_name" if "full_name" in cells else "surname", _("no name on this line"))
+
+    born_on, precision = None, "year"
+    if "born" in cells:
+        try:
+            birth, warning = parse_birth(cells["born"], date_order=date_order)
+            if birth.on:
+                born_on, precision = birth.on.isoformat(), birth.precision
+            if warning:
+                warnings.append(warning)
+        except BirthError as exc:
+            err("born", exc)
+
+    sex = SEX_VALUES.get(raw_texts.get("sex", "").lower())
+    if sex is None:
+        err("sex", _("“%(v)s” is not a sex Haven knows (m / f)") % {"v": raw_texts["sex"][:20]})
+        sex = "unknown"
+
+    countries = {}
+    for field in ("citizenship", "country_of_origin"):
+        value = raw_texts.get(field, "")
+        code = (
+            value.upper()
+            if re.fullmatch(r"[A-Za-z]{2}", value)
+            else COUNTRY_NAMES.get(value.lower(), "" if not value else None)
+        )
+        if code is None:
+            err(field, _("“%(v)s” is not a country code (e.g. UZ)") % {"v": value[:30]})
+            code = ""
+        countries[field] = code
+
+    unhcr = raw_texts.get("unhcr_number", "")
+    if unhcr and not _UNHCR.match(unhcr):
+        err("unhcr_number", _("“%(v)s” is not a UNHCR number") % {"v": unhcr[:30]})
+        unhcr = ""
+
+    data = {
+        "names": names,
+        "born_on": born_on,
+        "born_on_precision": precision if born_on else "year",
+        "sex": sex,
+        "citizenship": countries["citizenship"],
+        "country_of_origin": countries["country_of_origin"],
+        "unhcr_number": unhcr,
+        "ethnicity": raw_texts.get("ethnicity", "")[:100],
+        "notes": raw_texts.get("notes", ""),
+    }
+    return data, errors, warnings
+
+
+def _record(key, data: dict) -> MatchRecord:
+    return MatchRecord.build(
+        key,
+        data.get("names", []),
+        born_on=date.fromisoformat(data["born_on"]) if data.get("born_on") else None,
+        born_on_precision=data.get("born_on_precision") or "year",
+        unhcr_number=data.get("unhcr_number"),
+        citizenship=data.get("citizenship"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Services
+# --------------------------------------------------------------------------------------------
+
+
+def _require_import_right(user) -> None:
+    if user is None or not user.has_perm("casework.add_person"):
+        raise PermissionDenied(_("Importing lists needs the right to add persons."))
+
+
+def import_preview(
+    *,
+    content: bytes,
+    by,
+    file_name: str = "",
+    mapping: ImportMapping | None = None,
+    columns: dict[str, str] | None = None,
+    date_order: str | None = None,
+    source: str = "",
+    group: Group | None = None,
+    group_name: str = "",
+    encoding: str = "auto",
+    run_async: bool | None = None,
+    on_progress=None,
+) -> ImportBatch:
+    """Read and check the file, store a batch of rows, and match them (now, or in a task for
+    big files when `run_async` is not False). Raises ImportFileError, writing nothing, when
+    the file cannot be read or lacks a mapped column."""
+    _require_import_right(by)
+    table = read_table(content=content, file_name=file_name, encoding=encoding)
+    if columns is None:
+        columns = mapping.columns if mapping else suggest_mapping(table.headers)
+    columns = check_mapping(columns, table.headers)
+    order = date_order or (mapping.date_order if mapping else "dmy")
+    index_of = {h: i for i, h in enumerate(table.headers)}
+
+    with transaction.atomic():
+        if group is None and group_name.strip():
+            group = Group.objects.filter(name=group_name.strip()).first()
+        batch = ImportBatch.objects.create(
+            created_by=by,
+            source=source or (mapping.partner if mapping else ""),
+            mapping=mapping,
+            file_name=file_name[:255],
+            checksum=checksum(content),
+            row_count=len(table.rows),
+            status=BatchStatus.QUEUED,
+            group=group,
+            progress_total=len(table.rows),
+            group_name=group_name.strip()[:200] if group is None else "",
+        )
+        rows = []
+        for line, cells in table.rows:
+            values = {
+                field: (cells[index_of[h]] if index_of[h] < len(cells) else None)
+                for field, h in columns.items()
+            }
+            data, errors, warnings = clean_row(values, date_order=order)
+            rows.append(
+                ImportRow(
+                    batch=batch,
+                    line_number=line,
+                    data=data,
+                    errors=errors,
+                    warnings=warnings,
+                    outcome=RowOutcome.ERROR if errors else RowOutcome.PENDING,
+                )
+            )
+        ImportRow.objects.bulk_create(rows, batch_size=1000)
+
+    if run_async is None:
+        run_async = len(rows) > ASYNC_ROWS
+    if run_async:
+        from .tasks import import_match_task
+
+        transaction.on_commit(lambda: import_match_task.delay(str(batch.pk)))
+        return batch
+    return import_match(batch=batch, on_progress=on_progress)
+
+
+def _existing_index() -> tuple[MatchIndex, dict]:
+    """Every person's names and identifying facts, as matcher records. All persons, not only
+    those the importer may see: a restricted person must still stop a duplicate; the preview
+    shows such a match by case number only."""
+    people = {
+        pk: (born_on, precision, unhcr, citizenship, case_number, confidentiality, cw, lw)
+        for pk, born_on, precision, unhcr, citizenship, case_number, confidentiality, cw, lw in (
+            Person.objects.values_list(
+                "pk",
+                "born_on",
+                "born_on_precision",
+                "unhcr_number",
+                "citizenship",
+                "case_number",
+                "confidentiality",
+                "assigned_caseworker_id",
+                "assigned_lawyer_id",
+            ).iterator(chunk_size=5000)
+        )
+    }
+    names: dict = {}
+    for person_id, full_name in PersonName.objects.values_list("person_id", "full_name").iterator(
+        chunk_size=5000
+    ):
+        names.setdefault(person_id, []).append(full_name)
+    index = MatchIndex()
+    for pk, (born_on, precision, unhcr, citizenship, *_rest) in people.items():
+        index.add(
+            MatchRecord.build(
+                pk,
+                names.get(pk, []),
+                born_on=born_on,
+                born_on_precision=precision,
+                unhcr_number=unhcr,
+                citizenship=citizenship,
+            )
+        )
+    return index, people
+
+
+def import_match(*, batch: ImportBatch, progress_every: int = 250, on_progress=None) -> ImportBatch:
+    """Give every pending row its outcome: new, match (to a person or an earlier line),
+    duplicate (needs a decision). Progress is written to the batch as it goes."""
+    updated = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[BatchStatus.QUEUED, BatchStatus.FAILED]
+    ).update(status=BatchStatus.PREVIEWING, progress_done=0)
+    if not updated:
+        batch.refresh_from_db()
+        return batch  # another worker is matching it, or it is done
+    try:
+        index, people = _existing_index()
+        rows = list(batch.rows.order_by("line_number"))
+        outcome_of: dict[int, str] = {}
+        for i, row in enumerate(rows, start=1):
+            if row.outcome != RowOutcome.ERROR:
+                _classify(row, index, people, batch.created_by, outcome_of)
+                index.add(_record(("row", row.line_number), row.data))
+            if i % progress_every == 0:
+                ImportBatch.objects.filter(pk=batch.pk).update(progress_done=i)
+                if on_progress:
+                    on_progress(i, len(rows))
+        ImportRow.objects.bulk_update(
+            rows,
+            ["outcome", "score", "reasons", "candidate", "candidate_line", "warnings"],
+            batch_size=1000,
+        )
+        counts = dict(Counter(r.outcome for r in rows))
+        batch.counts = {**batch.counts, **counts}
+        batch.status = BatchStatus.PREVIEWED
+        batch.progress_done = len(rows)
+        batch.save(update_fields=["counts", "status", "progress_done"])
+    except Exception as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=f"{type(exc).__name__}"
+        )
+        raise
+    return batch
+
+
+def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of: dict) -> None:
+    record = _record(("row", row.line_number), row.data)
+    found = index.candidates(record, threshold=POSSIBLE, limit=3)
+    if not found:
+        row.outcome = RowOutcome.NEW
+        outcome_of[row.line_number] = row.outcome
+        return
+    best, match = found[0]
+    row.score = match.score
+    reasons = list(match.reasons)
+    if isinstance(best.key, tuple):  # an earlier line of this file
+        row.candidate_line = best.key[1]
+        reasons.insert(0, _("same as line %(n)s of this file") % {"n": best.key[1]})
+    else:
+        row.candidate_id = best.key
+        case_number, confidentiality, cw, lw = people[best.key][4:8]
+        reasons.insert(0, case_number)
+        if confidentiality == "restricted" and not _may_see(user, cw, lw):
+            reasons.append(_("a restricted record: an admin or its assigned staff must decide"))
+    ambiguous = len(found) > 1 and found[1][1].score >= SAME_PERSON
+    if match.score >= SAME_PERSON and not ambiguous:
+        row.outcome = RowOutcome.MATCH
+    else:
+        row.outcome = RowOutcome.DUPLICATE
+        if ambiguous:
+            reasons.append(_("more than one record matches"))
+    row.reasons = reasons
+    outcome_of[row.line_number] = row.outcome
+
+
+def _may_see(user, caseworker_id, lawyer_id) -> bool:
+    fake = Person(confidentiality="restricted")
+    fake.assigned_caseworker_id, fake.assigned_lawyer_id = caseworker_id, lawyer_id
+    return can_see_person(user, fake)
+
+
+def import_decide(*, batch: ImportBatch, line_number: int, decision: str, by) -> ImportRow:
+    """Record a decision for one row (new / match / skip) before the commit."""
+    _require_import_right(by)
+    if batch.status != BatchStatus.PREVIEWED:
+        raise ImportRefused(_("This import is not waiting for decisions."))
+    if decision not in RowDecision.values or not decision:
+        raise ImportRefused(_("Unknown decision."))
+    row = batch.rows.get(line_number=line_number)
+    if row.outcome == RowOutcome.ERROR and decision != RowDecision.SKIP:
+        raise ImportRefused(_("A line with an error can only be skipped."))
+    if decision == RowDecision.MATCH and not (row.candidate_id or row.candidate_line):
+        raise ImportRefused(_("This line has no proposed person to match."))
+    row.decision = decision
+    row.save(update_fields=["decision"])
+    return row
+
+
+def _effective(row: ImportRow) -> str:
+    """What the commit does with a row: new, match or skip."""
+    if row.decision:
+        return row.decision
+    if row.outcome == RowOutcome.MATCH:
+        return RowDecision.MATCH
+    if row.outcome == RowOutcome.NEW:
+        return RowDecision.NEW
+    return ""
+
+
+def commit_problems(batch: ImportBatch, by) -> list[str]:
+    """Why the batch cannot be committed (empty: it can)."""
+    problems = []
+    rows = list(batch.rows.select_related("candidate").order_by("line_number"))
+    for row in rows:
+        action = _effective(row)
+        if row.outcome == RowOutcome.ERROR and action != RowDecision.SKIP:
+            for error in row.errors:
+                problems.append(
+                    _("line %(n)s, %(field)s: %(message)s")
+                    % {"n": row.line_number, "field": error["field"], "message": error["message"]}
+                )
+        elif not action:
+            problems.append(
+                _("line %(n)s: possible duplicate, decide whether it is the same person")
+                % {"n": row.line_number}
+            )
+        elif (
+            action == RowDecision.MATCH and row.candidate and not can_see_person(by, row.candidate)
+        ):
+            problems.append(
+                _("line %(n)s: matches %(case)s, a restricted record you cannot see")
+                % {"n": row.line_number, "case": row.candidate.case_number}
+            )
+    new_numbers = Counter(
+        r.data.get("unhcr_number")
+        for r in rows
+        if _effective(r) == RowDecision.NEW and r.data.get("unhcr_number")
+    )
+    taken = set(
+        Person.objects.filter(unhcr_number__in=list(new_numbers)).values_list(
+            "unhcr_number", flat=True
+        )
+    )
+    for number, n in new_numbers.items():
+        if n > 1 or number in taken:
+            problems.append(_("UNHCR number %(num)s would belong to two persons") % {"num": number})
+    return problems
+
+
+def import_commit(
+    *, batch: ImportBatch, by, progress_every: int = 500, on_progress=None
+) -> ImportBatch:
+    """Write the batch in one transaction: new persons with their names, names added to
+    matched persons, everyone added to the batch's group. All or nothing."""
+    _require_import_right(by)
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEWED).update(
+        status=BatchStatus.COMMITTING, progress_done=0
+    )
+    if not claimed:
+        batch.refresh_from_db()
+        raise ImportRefused(
+            _("This import cannot be committed now (it is %(status)s).")
+            % {"status": batch.get_status_display()}
+        )
+    try:
+        problems = commit_problems(batch, by)
+        if problems:
+            raise ImportRefused(
+                _("Nothing was imported. Fix these first: %(list)s") % {"list": "; ".join(problems)}
+            )
+        with transaction.atomic(), acting_as(by):
+            _write(batch, by, progress_every, on_progress)
+    except Exception as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.PREVIEWED, progress_done=0
+        )
+        if not isinstance(exc, ImportRefused):
+            ImportBatch.objects.filter(pk=batch.pk).update(error=type(exc).__name__)
+        raise
+    batch.refresh_from_db()
+    person_ids = list(batch.rows.exclude(person=None).values_list("person_id", flat=True))
+    transaction.on_commit(
+        lambda: import_committed.send(sender=ImportBatch, batch=batch, person_ids=person_ids)
+    )
+    return batch
+
+
+def _unique_case_numbers(n: int) -> list[str]:
+    numbers: set[str] = set()
+    while len(numbers) < n:
+        fresh = {_next_case_number() for _ in range(n - len(numbers))}
+        fresh -= set(
+            Person.objects.filter(case_number__in=fresh).values_list("case_number", flat=True)
+        )
+        numbers |= fresh
+    return list(numbers)
+
+
+def _write(batch: ImportBatch, by, progress_every: int, on_progress=None) -> None:
+    rows = list(batch.rows.order_by("line_number"))
+    group = batch.group
+    if group is None and batch.group_name:
+        group, created = Group.objects.get_or_create(name=batch.group_name)
+        batch.group, batch.group_created = group, created
+
+    by_line = {r.line_number: r for r in rows}
+    # What each line does. A line matched to an earlier line of the file follows it; if
+    # that line is skipped, this one is a new person after all.
+    action: dict[int, str] = {}
+    for row in rows:
+        act = _effective(row)
+        if act == RowDecision.MATCH and row.candidate_line:
+            if action.get(row.candidate_line) not in (RowDecision.NEW, RowDecision.MATCH):
+                act = RowDecision.NEW
+        action[row.line_number] = act
+    new_rows = [r for r in rows if action[r.line_number] == RowDecision.NEW]
+    numbers = _unique_case_numbers(len(new_rows))
+    persons = []
+    for row, number in zip(new_rows, numbers, strict=True):
+        d = row.data
+        person = Person(
+            case_number=number,
+            born_on=date.fromisoformat(d["born_on"]) if d.get("born_on") else None,
+            born_on_precision=d.get("born_on_precision") or "year",
+            sex=d.get("sex") or "unknown",
+            citizenship=d.get("citizenship", ""),
+            country_of_origin=d.get("country_of_origin", ""),
+            unhcr_number=d.get("unhcr_number") or None,
+            ethnicity=d.get("ethnicity", ""),
+            notes=d.get("notes", ""),
+            primary_name=d["names"][0],
+        )
+        persons.append(person)
+        row.person, row.person_created = person, True
+    bulk_create_with_history(persons, Person, batch_size=1000, default_user=by)
+    for row in rows:  # in line order, so an earlier line's person is known
+        if action[row.line_number] == RowDecision.MATCH:
+            if row.candidate_line:
+                row.person = by_line[row.candidate_line].person
+            else:
+                row.person = row.candidate
+    touched = {r.person.pk: r.person for r in rows if r.person is not None}
+    existing_names = set(
+        PersonName.objects.filter(person_id__in=list(touched)).values_list("person_id", "full_name")
+    )
+    has_primary = {pid for pid, _n in existing_names}
+    names, memberships = [], []
+    members = set()
+    if group is not None:
+        members = set(
+            GroupMembership.objects.filter(group=group, person_id__in=list(touched)).values_list(
+                "person_id", flat=True
+            )
+        )
+    for i, row in enumerate(rows, start=1):
+        person = row.person
+        if person is None:
+            continue
+        row.created_name_ids = []
+        for full_name in row.data.get("names", []):
+            full_name = " ".join(full_name.split())
+            if (person.pk, full_name) in existing_names:
+                continue
+            existing_names.add((person.pk, full_name))
+            name = PersonName(
+                person=person,
+                full_name=full_name,
+                is_primary=person.pk not in has_primary,
+                search_key=search_key(full_name),
+                script=detect_script(full_name),
+            )
+            has_primary.add(person.pk)
+            names.append(name)
+            row.created_name_ids.append(str(name.pk))
+        if group is not None and person.pk not in members:
+            members.add(person.pk)
+            membership = GroupMembership(group=group, person=person)
+            memberships.append(membership)
+            row.membership_id = membership.pk
+        if i % progress_every == 0:
+            ImportBatch.objects.filter(pk=batch.pk).update(progress_done=i)
+            if on_progress:
+                on_progress(i, len(rows))
+    bulk_create_with_history(names, PersonName, batch_size=1000, default_user=by)
+    bulk_create_with_history(memberships, GroupMembership, batch_size=1000, default_user=by)
+    ImportRow.objects.bulk_update(
+        rows, ["person", "person_created", "created_name_ids", "membership_id"], batch_size=1000
+    )
+    batch.status = BatchStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.committed_by = by
+    batch.progress_done = len(rows)
+    batch.error = ""
+    batch.save()
+
+
+def undo_problems(batch: ImportBatch) -> list[str]:
+    """Why the batch can no longer be undone (empty: it can)."""
+    if batch.status != BatchStatus.COMMITTED:
+        return [_("Only an import that was committed can be undone.")]
+    since = batch.committed_at
+    rows = list(batch.rows.exclude(person=None))
+    created = [r.person_id for r in rows if r.person_created]
+    name_ids = [n for r in rows for n in r.created_name_ids]
+    membership_ids = [r.membership_id for r in rows if r.membership_id]
+    problems = []
+    changed = Person.objects.filter(pk__in=created, updated_at__gt=since)
+    changed_ids = set(changed.values_list("pk", flat=True))
+    changed_ids |= set(
+        Person.history.filter(id__in=created, history_date__gt=since).values_list("id", flat=True)
+    )
+    numbers = Person.objects.filter(pk__in=changed_ids).values_list("case_number", flat=True)
+    for case_number in numbers[:20]:
+        problems.append(_("%(case)s was changed after the import") % {"case": case_number})
+    if PersonName.objects.filter(pk__in=name_ids, updated_at__gt=since).exists():
+        problems.append(_("a name added by this import was changed since"))
+    if GroupMembership.objects.filter(pk__in=membership_ids, updated_at__gt=since).exists():
+        problems.append(_("a group membership added by this import was changed since"))
+    # Anything else now pointing at a person this import created is a fact added since.
+    from .merge import _relations
+
+    ours = {
+        PersonName: Q(pk__in=name_ids),
+        GroupMembership: Q(pk__in=membership_ids),
+        ImportRow: Q(batch=batch),
+    }
+    for model, field in _relations():
+        qs = model._default_manager.filter(**{f"{field.name}__in": created})
+        if model in ours:
+            qs = qs.exclude(ours[model])
+        if qs.exists():
+            problems.append(
+                _("%(what)s were added since to persons this import created")
+                % {"what": model._meta.verbose_name_plural}
+            )
+    return problems
+
+
+def import_undo(*, batch: ImportBatch, by) -> ImportBatch:
+    """Remove what the batch created — persons, names, group memberships — if nothing has
+    changed them since; otherwise refuse, saying what changed."""
+    _require_import_right(by)
+    if batch.created_by_id != by.pk and not by.has_perm("casework.delete_person"):
+        raise PermissionDenied(_("Only whoever imported the list, or an admin, may undo it."))
+    with transaction.atomic(), acting_as(by):
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        problems = undo_problems(batch)
+        if problems:
+            raise ImportRefused(
+                _("This import can no longer be undone: %(list)s") % {"list": "; ".join(problems)}
+            )
+        rows = list(batch.rows.exclude(person=None))
+        created = [r.person_id for r in rows if r.person_created]
+        GroupMembership.objects.filter(
+            pk__in=[r.membership_id for r in rows if r.membership_id]
+        ).delete()
+        PersonName.objects.filter(pk__in=[n for r in rows for n in r.created_name_ids]).exclude(
+            person_id__in=created
+        ).delete()
+        Person.objects.filter(pk__in=created).delete()
+        if batch.group_created and batch.group and not batch.group.memberships.exists():
+            batch.group.delete()
+            batch.group = None
+        batch.status = BatchStatus.UNDONE
+        batch.undone_at = timezone.now()
+        batch.undone_by = by
+        batch.save()
+    return batch

@@ -1,0 +1,446 @@
+"""Is this the same person? Scored candidates, with the reasons, across scripts.
+
+Names are compared token by token after the folding in names.py (Cyrillic, Latin and Uzbek
+Latin spellings of one name fold to one form), in any order (swapped first and last names),
+with patronymics set aside (present in one list and not the other is normal). A second,
+"vowel-blind" comparison catches what transliteration systems render with different vowels:
+Uzbek Latin writes Qodir and Yo‘ldosh where Russian passports write Кадыр and Юлдаш.
+
+The name score is then moved by the other evidence, each step giving a reason:
+
+- UNHCR registration number: equal is a strong match, different a strong non-match (one
+  person has one number).
+- Date of birth compared at the coarser of the two precisions (often only a year is known):
+  same day or same year pulls up; a year apart pulls down a little (typos, "1978?"); two or
+  more years apart pulls down hard (father and son share names).
+- Citizenship: different is a mild non-match (people change citizenship; lists are wrong).
+
+`SAME_PERSON` and `POSSIBLE` are the thresholds the import preview and the duplicate list
+use; they are calibrated on tests/data/name_pairs.csv (see benchmarks/matching.py).
+
+Blocking: records are only compared when they share a key — a pair of (vowel-blind) token
+prefixes, one token prefix with the birth year, or the UNHCR number — so a list is never
+compared everyone with everyone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from itertools import combinations
+
+from rapidfuzz.distance import Indel
+
+from .names import name_tokens
+
+SAME_PERSON = 0.85
+POSSIBLE = 0.65
+
+# Patronymic endings after folding: -ovich/-evich/-ich, -ovna/-evna/-ichna, and the Uzbek
+# and Kazakh markers o‘g‘li / ugli / uli (son of) and qizi / kizi (daughter of), which stand
+# after the father's name as a token of their own.
+_PATRONYMIC_END = re.compile(r"(vich|vna|ichna|ich)$")
+# Karimovich, Karimovna and "Karim o‘g‘li" all name the father Karim: compare the stems.
+_PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ovna|evna|ichna|vich|vna|ich)$")
+_PATRONYMIC_MARKERS = {"ogli", "ugli", "ugi", "uli", "ogi", "kizi", "gizi", "kiz"}
+_VOWELS = re.compile(r"[aeiou]+")
+# Feminine forms of a surname: the same stem plus -a (Abdullaev / Abdullaeva).
+_FEMININE_PAIRS = ("ov", "ev", "in")
+
+BLOCK_LIMIT = 3000  # a key shared by more records than this says nothing (e.g. "muhamad")
+
+
+@lru_cache(maxsize=200_000)
+def loose_token(token: str) -> str:
+    """Vowel-blind form of a folded token: every vowel run becomes "a", a final "h" goes
+    (Abdulloh / Абдулла). Only for comparison and blocking, never stored."""
+    token = _VOWELS.sub("a", token)
+    if len(token) > 3 and token.endswith("h"):
+        token = token[:-1]
+    return token
+
+
+def split_patronymic(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """(core tokens, patronymic tokens). The token before an Uzbek marker is the father's
+    name and belongs to the patronymic."""
+    core: list[str] = []
+    patronymic: list[str] = []
+    for i, token in enumerate(tokens):
+        if token in _PATRONYMIC_MARKERS:
+            if core and i > 0 and tokens[i - 1] == core[-1]:
+                patronymic.append(core.pop())
+            patronymic.append(token)
+        elif len(token) > 5 and _PATRONYMIC_END.search(token):
+            patronymic.append(token)
+        else:
+            core.append(token)
+    if not core:  # a name that is all patronymic-looking: keep it rather than lose it
+        return tokens, []
+    return core, patronymic
+
+
+@dataclass(frozen=True)
+class NameForm:
+    core: tuple[str, ...]
+    patronymic: tuple[str, ...]
+
+    @classmethod
+    def of(cls, name: str) -> NameForm:
+        core, patronymic = split_patronymic(name_tokens(name))
+        stems = (_PATRONYMIC_SUFFIX.sub("", t) for t in patronymic if t not in _PATRONYMIC_MARKERS)
+        return cls(tuple(core), tuple(s for s in stems if s))
+
+
+@dataclass
+class Birth:
+    on: date | None = None
+    precision: str = "day"  # day / month / year
+
+    @property
+    def year(self) -> int | None:
+        return self.on.year if self.on else None
+
+
+@dataclass
+class MatchRecord:
+    """What the matcher knows of one person (or one import row)."""
+
+    key: object  # a person id, or ("row", n) for a row of an import
+    names: list[NameForm]
+    birth: Birth = field(default_factory=Birth)
+    unhcr_number: str = ""
+    citizenship: str = ""
+
+    @classmethod
+    def build(
+        cls,
+        key,
+        names: Iterable[str],
+        *,
+        born_on: date | None = None,
+        born_on_precision: str = "day",
+        unhcr_number: str | None = "",
+        citizenship: str | None = "",
+    ) -> MatchRecord:
+        forms = []
+        for name in names:
+            form = NameForm.of(name)
+            if form.core and form not in forms:
+                forms.append(form)
+        return cls(
+            key=key,
+            names=forms,
+            birth=Birth(born_on, born_on_precision or "day"),
+            unhcr_number=normalise_unhcr(unhcr_number),
+            citizenship=(citizenship or "").strip().upper(),
+        )
+
+
+@dataclass
+class Match:
+    score: float
+    reasons: list[str]
+
+    @property
+    def same_person(self) -> bool:
+        return self.score >= SAME_PERSON
+
+
+def normalise_unhcr(number: str | None) -> str:
+    return re.sub(r"[^0-9A-Z]", "", (number or "").upper())
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:  # an initial: "R. Abdullaev"
+        return 0.85 if a[0] == b[0] else 0.0
+    for short, long in ((a, b), (b, a)):
+        # Abdullaev and Abdullaeva are husband and wife, not a spelling variant.
+        if long == short + "a" and short.endswith(_FEMININE_PAIRS):
+            return 0.5
+    strict = Indel.normalized_similarity(a, b)
+    loose = Indel.normalized_similarity(loose_token(a), loose_token(b)) * 0.94
+    return max(strict, loose)
+
+
+def _align(a: tuple[str, ...], b: tuple[str, ...]) -> list[float]:
+    """Greedy best one-to-one pairing of the tokens of the shorter name with the longer."""
+    if len(a) > len(b):
+        a, b = b, a
+    pairs = sorted(
+        ((token_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+        reverse=True,
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    sims: list[float] = []
+    for sim, i, j in pairs:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        sims.append(sim)
+        if len(sims) == len(a):
+            break
+    return sims
+
+
+def name_similarity(a: NameForm, b: NameForm) -> tuple[float, list[str]]:
+    """0..1 for two names, with the reasons."""
+    if not a.core or not b.core:
+        return 0.0, []
+    reasons: list[str] = []
+    sims = _align(a.core, b.core)
+    score = (sum(sims) / len(sims) + min(sims)) / 2
+    if min(len(a.core), len(b.core)) == 1:
+        # One word in common is not a person: many men are called Rustam.
+        score = min(score, 0.6)
+        reasons.append("only one name in common")
+    extra = abs(len(a.core) - len(b.core))
+    if extra and min(len(a.core), len(b.core)) > 1:
+        score *= 0.97**extra
+    if a.core == b.core or sorted(a.core) == sorted(b.core):
+        reasons.append("same name after transliteration")
+    elif min(sims) >= 0.8:
+        reasons.append("names alike (spelling variant)")
+    elif score >= 0.5:
+        reasons.append("names partly alike")
+    if a.patronymic and b.patronymic:
+        psim = max(token_similarity(x, y) for x in a.patronymic for y in b.patronymic)
+        if psim < 0.8:
+            score *= 0.6
+            reasons.append("patronymics differ")
+        else:
+            reasons.append("same patronymic")
+    return score, reasons
+
+
+def best_name_similarity(a: MatchRecord, b: MatchRecord) -> tuple[float, list[str]]:
+    best: tuple[float, list[str]] = (0.0, [])
+    for x in a.names:
+        for y in b.names:
+            result = name_similarity(x, y)
+            if result[0] > best[0]:
+                best = result
+                if best[0] >= 0.999:
+                    return best
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# Dates of birth, numbers, citizenship, and the whole
+# --------------------------------------------------------------------------------------------
+
+_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+
+
+def compare_births(a: Birth, b: Birth) -> tuple[float, float, str]:
+    """(pull up towards 1, multiply by, reason) for two dates of birth at their precision."""
+    if not a.on or not b.on:
+        return 0.0, 1.0, ""
+    years_apart = abs(a.on.year - b.on.year)
+    if years_apart >= 2:
+        return 0.0, 0.5, f"born {years_apart} years apart"
+    if years_apart == 1:
+        return 0.0, 0.8, "born a year apart"
+    coarse = min(_PRECISION_RANK.get(a.precision, 2), _PRECISION_RANK.get(b.precision, 2))
+    if coarse == 0:
+        return 0.3, 1.0, "same year of birth"
+    if a.on.month != b.on.month:
+        if coarse == 2 and (a.on.day, a.on.month) == (b.on.month, b.on.day):
+            return 0.3, 1.0, "same date of birth with day and month swapped"
+        return 0.0, 0.85, "same year of birth, different month"
+    if coarse == 1:
+        return 0.4, 1.0, "same month of birth"
+    if a.on.day != b.on.day:
+        return 0.1, 0.95, "same month of birth, different day"
+    return 0.6, 1.0, "same date of birth"
+
+
+def score_records(a: MatchRecord, b: MatchRecord) -> Match:
+    """The whole comparison of two records."""
+    name_score, reasons = best_name_similarity(a, b)
+    reasons = list(reasons)
+    score = name_score
+    pull, factor, why = compare_births(a.birth, b.birth)
+    if why:
+        score = (score + (1 - score) * pull * score) * factor
+        reasons.append(why)
+    if a.citizenship and b.citizenship and a.citizenship != b.citizenship:
+        score *= 0.85
+        reasons.append("different citizenship")
+    # Last, because it outweighs the rest: one person has one UNHCR registration number.
+    if a.unhcr_number and b.unhcr_number:
+        if a.unhcr_number != b.unhcr_number:
+            score *= 0.4
+            reasons.append("different UNHCR numbers")
+        elif name_score >= 0.7:
+            score = max(score, 0.97)
+            reasons.append("same UNHCR number")
+        else:
+            # Someone must look: a typo in the number, or a name we cannot read.
+            score = max(score, (POSSIBLE + SAME_PERSON) / 2)
+            reasons.append("same UNHCR number, but the names differ")
+    return Match(round(min(max(score, 0.0), 1.0), 3), reasons)
+
+
+# --------------------------------------------------------------------------------------------
+# Blocking
+# --------------------------------------------------------------------------------------------
+
+
+def blocking_keys(record: MatchRecord) -> set[str]:
+    keys: set[str] = set()
+    year = record.birth.year
+    for form in record.names:
+        loose = sorted({loose_token(t) for t in form.core})
+        if len(loose) == 1:
+            keys.add("s:" + loose[0][:5])
+        for x, y in combinations(loose, 2):
+            keys.add(f"p:{x[:4]}|{y[:4]}")
+        if year:
+            for x in loose:
+                # The year with one token catches a misspelt first letters of the other.
+                keys.add(f"y:{year}:{x[:4]}")
+    if record.unhcr_number:
+        keys.add("u:" + record.unhcr_number)
+    return keys
+
+
+class MatchIndex:
+    """Records by blocking key; finds the candidates for a record without scoring all."""
+
+    def __init__(self, records: Iterable[MatchRecord] = ()):
+        self.records: dict[object, MatchRecord] = {}
+        self.blocks: dict[str, list[object]] = defaultdict(list)
+        for record in records:
+            self.add(record)
+
+    def add(self, record: MatchRecord) -> None:
+        self.records[record.key] = record
+        for key in blocking_keys(record):
+            self.blocks[key].append(record.key)
+
+    def candidates(
+        self, record: MatchRecord, *, threshold: float = POSSIBLE, limit: int = 5
+    ) -> list[tuple[MatchRecord, Match]]:
+        """The best-scoring records sharing a block with `record`, best first."""
+        seen: set = {record.key}
+        found: list[tuple[MatchRecord, Match]] = []
+        for key in blocking_keys(record):
+            members = self.blocks.get(key, ())
+            if len(members) > BLOCK_LIMIT:
+                continue
+            for other_key in members:
+                if other_key in seen:
+                    continue
+                seen.add(other_key)
+                other = self.records[other_key]
+                match = score_records(record, other)
+                if match.score >= threshold:
+                    found.append((other, match))
+        found.sort(key=lambda pair: -pair[1].score)
+        return found[:limit]
+
+    def pairs(
+        self, *, threshold: float = POSSIBLE
+    ) -> Iterator[tuple[MatchRecord, MatchRecord, Match]]:
+        """Every pair of records in the index scoring at least `threshold`, each once."""
+        seen: set[tuple] = set()
+        for members in self.blocks.values():
+            if len(members) < 2 or len(members) > BLOCK_LIMIT:
+                continue
+            for x, y in combinations(members, 2):
+                pair = (x, y) if str(x) < str(y) else (y, x)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                a, b = self.records[pair[0]], self.records[pair[1]]
+                match = score_records(a, b)
+                if match.score >= threshold:
+                    yield a, b, match
+
+
+# --------------------------------------------------------------------------------------------
+# Reading dates of birth as people write them
+# --------------------------------------------------------------------------------------------
+
+_UNKNOWN = {"", "-", "?", "??", "unknown", "n/a", "na", "нет", "неизвестно", "не известно"}
+_APPROX = re.compile(r"^(?:ca\.?|c\.|circa|approx\.?|около|~)\s*|\s*(?:\?+|г\.?|года?)$", re.I)
+
+
+class BirthError(ValueError):
+    pass
+
+
+def parse_birth(value, *, date_order: str = "dmy") -> tuple[Birth, str]:
+    """(Birth, warning) from a cell: empty, a year, a month (03.1978, 1978-03), a date in
+    day-month-year order (or `date_order`), or an Excel date. "1978?" and "ca. 1978" are read
+    as the year with a warning. Raises BirthError for anything else."""
+    from datetime import datetime
+
+    if value is None:
+        return Birth(), ""
+    if isinstance(value, datetime):
+        return Birth(value.date(), "day"), ""
+    if isinstance(value, date):
+        return Birth(value, "day"), ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1900 <= value <= date.today().year:
+            return Birth(date(int(value), 1, 1), "year"), ""
+        raise BirthError(f"{value!r} is not a year or a date")
+    text = str(value).strip()
+    if text.lower() in _UNKNOWN:
+        return Birth(), ""
+    stripped = _APPROX.sub("", text).strip()
+    warning = f"approximate date {text!r} read as {stripped}" if stripped != text else ""
+    parts = [p for p in re.split(r"[./\-\s]+", stripped) if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise BirthError(f"{text!r} is not a year or a date")
+    numbers = [int(p) for p in parts]
+    try:
+        if len(numbers) == 1 and len(parts[0]) == 4:
+            birth = Birth(date(numbers[0], 1, 1), "year")
+        elif len(numbers) == 2:
+            month, year = (numbers[1], numbers[0]) if len(parts[0]) == 4 else numbers
+            birth = Birth(date(year, month, 1), "month")
+        elif len(numbers) == 3:
+            if len(parts[0]) == 4:
+                year, month, day = numbers
+            elif date_order == "mdy":
+                month, day, year = numbers
+            else:
+                day, month, year = numbers
+            if year < 100:
+                raise BirthError(f"{text!r}: write the year with four digits")
+            birth = Birth(date(year, month, day), "day")
+        else:
+            raise BirthError(f"{text!r} is not a year or a date")
+    except ValueError as exc:
+        if isinstance(exc, BirthError):
+            raise
+        raise BirthError(f"{text!r} is not a valid date") from exc
+    if not 1900 <= birth.on.year <= date.today().year:
+        raise BirthError(f"{text!r}: the year is out of range")
+    return birth, warning
+
+
+def score_names(name_a: str, name_b: str, birth_a="", birth_b="") -> Match:
+    """Two names and their (optional) dates of birth: the matcher on its own, for the
+    score_names command and the labelled test set."""
+    a = MatchRecord.build("a", [name_a])
+    b = MatchRecord.build("b", [name_b])
+    a.birth = parse_birth(birth_a)[0]
+    b.birth = parse_birth(birth_b)[0]
+    return score_records(a, b)

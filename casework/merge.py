@@ -1,0 +1,179 @@
+"""Merging two records of one human into one.
+
+`person_merge` moves everything that points at the merged person to the kept one. It does
+not list the models it moves: it walks `Person._meta.related_objects`, so a fact, a deadline
+(engine) or an urgent-action link (advocacy) added by any app tomorrow moves too. A row that
+cannot move because the kept person already has its twin (a unique constraint: the same
+group membership, the same name) or because it would point the person at themselves (a
+relationship between the two) is dropped, and the drop is listed on the `PersonMerge`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+
+from .access import can_see_person
+from .models import Person, PersonMerge, PersonName
+
+# Fields of the merged person copied to the kept one when the kept one has no value.
+FILLABLE_FIELDS = (
+    "born_on",
+    "sex",
+    "citizenship",
+    "ethnicity",
+    "languages",
+    "unhcr_number",
+    "alleged_affiliation",
+    "country_of_origin",
+    "description",
+    "assigned_caseworker",
+    "assigned_lawyer",
+)
+_EMPTY = (None, "", "unknown")
+
+
+class MergeRefused(ValidationError):
+    pass
+
+
+@contextmanager
+def acting_as(user):
+    """History rows written inside this block name `user` (services run outside requests,
+    where simple_history's middleware would have named the request's user)."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    if previous is not None and getattr(previous.user, "pk", None) == getattr(user, "pk", None):
+        yield
+        return
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
+
+
+def _relations():
+    """(model, field) for every foreign key and many-to-many pointing at Person."""
+    for rel in Person._meta.related_objects:
+        if rel.many_to_many:
+            through = rel.through
+            if not through._meta.auto_created:
+                continue  # the through model's own foreign key is walked on its own
+            source = next(
+                f
+                for f in through._meta.fields
+                if f.is_relation and f.related_model is Person and f.name != "id"
+            )
+            yield through, source
+        else:
+            yield rel.related_model, rel.field
+
+
+def _check(keep: Person, merge: Person, by) -> None:
+    if keep.pk == merge.pk:
+        raise MergeRefused(_("A person cannot be merged with themselves."))
+    if not (can_see_person(by, keep) and can_see_person(by, merge)):
+        raise PermissionDenied(_("You may not see one of these persons."))
+    if by is None or not by.has_perm("casework.change_person"):
+        raise PermissionDenied(_("Merging persons needs the right to change persons."))
+    if keep.unhcr_number and merge.unhcr_number and keep.unhcr_number != merge.unhcr_number:
+        raise MergeRefused(
+            _(
+                "%(a)s and %(b)s have different UNHCR numbers: one person has one number. "
+                "Correct the wrong number before merging."
+            )
+            % {"a": keep.case_number, "b": merge.case_number}
+        )
+    for model, field in _relations():
+        if field.one_to_one:
+            both = model._default_manager.filter(**{f"{field.name}__in": [keep.pk, merge.pk]})
+            if both.count() > 1:
+                raise MergeRefused(
+                    _(
+                        "Both persons have a %(what)s: keep one, correct or delete the other, "
+                        "then merge."
+                    )
+                    % {"what": model._meta.verbose_name}
+                )
+
+
+def person_merge(*, keep: Person, merge: Person, by) -> PersonMerge:
+    """Fold `merge` into `keep`: every fact, relationship, membership, deadline and link moves
+    to `keep`; every name is kept (as non-primary); empty fields of `keep` are filled from
+    `merge`; `merge` is deleted; the merge is recorded (history and a PersonMerge)."""
+    with transaction.atomic(), acting_as(by):
+        keep = Person.objects.select_for_update().get(pk=keep.pk)
+        merge = Person.objects.select_for_update().get(pk=merge.pk)
+        _check(keep, merge, by)
+        moved: Counter = Counter()
+        dropped: list[dict] = []
+
+        # Names first, as non-primary, so the kept person's primary name stays primary.
+        PersonName.objects.filter(person=merge, is_primary=True).update(is_primary=False)
+        for model, field in _relations():
+            label = model._meta.label
+            rows = list(model._default_manager.filter(**{field.name: merge.pk}))
+            for row in rows:
+                setattr(row, field.attname, keep.pk)
+                try:
+                    with transaction.atomic():
+                        row.save()
+                    moved[label] += 1
+                except (IntegrityError, ValidationError):
+                    # The kept person already has this row (or it would relate them to
+                    # themselves): the merged copy goes, and the merge record says so.
+                    with transaction.atomic():
+                        model._default_manager.filter(pk=row.pk).delete()
+                    dropped.append({"model": label, "id": str(row.pk)})
+
+        filled = []
+        unhcr = merge.unhcr_number
+        for name in FILLABLE_FIELDS:
+            field = Person._meta.get_field(name)
+            attname = field.attname
+            if getattr(keep, attname) in _EMPTY and getattr(merge, attname) not in _EMPTY:
+                setattr(keep, attname, getattr(merge, attname))
+                if name == "born_on":
+                    keep.born_on_precision = merge.born_on_precision
+                filled.append(name)
+        record = PersonMerge.objects.create(
+            kept=keep,
+            kept_case_number=keep.case_number,
+            merged_case_number=merge.case_number,
+            merged_person_id=merge.pk,
+            by=by,
+            moved=dict(moved),
+            dropped=dropped,
+            filled=filled,
+        )
+        merge._change_reason = f"merged into {keep.case_number}"
+        merge.delete()
+        if "unhcr_number" in filled:
+            keep.unhcr_number = unhcr  # free only now that the merged row is gone
+        keep._change_reason = f"merged {record.merged_case_number} into this record"
+        # Saving the kept person wakes whoever recomputes deadlines and risk on a change.
+        keep.save()
+    return record
+
+
+def relation_counts(person: Person) -> dict[str, int]:
+    """How many rows of each related model point at `person` (for the merge page)."""
+    counts = {}
+    for model, field in _relations():
+        n = model._default_manager.filter(**{field.name: person.pk}).count()
+        if n:
+            counts[str(model._meta.verbose_name_plural)] = n
+    return counts
+
+
+__all__ = ["person_merge", "MergeRefused", "acting_as", "relation_counts"]
