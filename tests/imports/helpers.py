@@ -35,4 +35,7 @@ def xlsx_bytes(rows, header=("Name", "Born", "UNHCR", "Citizenship")):
 
 
 def mapping(name="partner-a", columns=None):
-    return ImportMapping.objects.create(name=name, partner="Partner A", columns=columns or COLUMNS)
+    found, _created = ImportMapping.objects.get_or_create(
+        name=name, defaults={"partner": "Partner A", "columns": columns or COLUMNS}
+    )
+    return found
