@@ -139,7 +139,7 @@ def var_dir(env: dict) -> Path:
 def prepare_var(env: dict) -> Path:
     """The embedded broker's folders must exist before a worker or a sender touches them."""
     var = var_dir(env)
-    for sub in ("broker/out", "broker/processed", "media"):
+    for sub in ("broker/out", "broker/processed", "broker/control", "media"):
         (var / sub).mkdir(parents=True, exist_ok=True)
     return var
 
@@ -336,8 +336,8 @@ def cmd_run(extra: list[str]) -> int:
     launcher.start("web", [VENV_PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"])
     launcher.start(
         "worker",
-        # No gossip, mingle or heartbeat: they need broadcast, which the filesystem broker
-        # lacks, and one local worker has no peers to talk to.
+        # No gossip, mingle or heartbeat: they are for workers talking to each other, and the
+        # filesystem broker would keep their broadcast state in ./control, in the repository.
         [*celery, "worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-n", "haven@%h",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
     )  # fmt: skip
