@@ -500,30 +500,32 @@ def import_preview(
     return import_match(batch=batch, on_progress=on_progress)
 
 
-def _existing_index() -> tuple[MatchIndex, dict]:
-    """Every person's names and identifying facts, as matcher records. All persons, not only
-    those the importer may see: a restricted person must still stop a duplicate; the preview
-    shows such a match by case number only."""
+def load_index(persons=None) -> tuple[MatchIndex, dict]:
+    """Matcher records of `persons` (a Person queryset; default every person), and per
+    person id (born_on, precision, unhcr, citizenship, case_number, confidentiality,
+    assigned caseworker id, assigned lawyer id). The import matches against every person,
+    not only those the importer may see: a restricted person must still stop a duplicate;
+    the preview shows such a match by case number only."""
+    persons = Person.objects.all() if persons is None else persons
     people = {
-        pk: (born_on, precision, unhcr, citizenship, case_number, confidentiality, cw, lw)
-        for pk, born_on, precision, unhcr, citizenship, case_number, confidentiality, cw, lw in (
-            Person.objects.values_list(
-                "pk",
-                "born_on",
-                "born_on_precision",
-                "unhcr_number",
-                "citizenship",
-                "case_number",
-                "confidentiality",
-                "assigned_caseworker_id",
-                "assigned_lawyer_id",
-            ).iterator(chunk_size=5000)
-        )
+        row[0]: row[1:]
+        for row in persons.values_list(
+            "pk",
+            "born_on",
+            "born_on_precision",
+            "unhcr_number",
+            "citizenship",
+            "case_number",
+            "confidentiality",
+            "assigned_caseworker_id",
+            "assigned_lawyer_id",
+        ).iterator(chunk_size=5000)
     }
     names: dict = {}
-    for person_id, full_name in PersonName.objects.values_list("person_id", "full_name").iterator(
-        chunk_size=5000
-    ):
+    name_rows = PersonName.objects.values_list("person_id", "full_name")
+    if persons.query.where:
+        name_rows = name_rows.filter(person__in=persons)
+    for person_id, full_name in name_rows.iterator(chunk_size=5000):
         names.setdefault(person_id, []).append(full_name)
     index = MatchIndex()
     for pk, (born_on, precision, unhcr, citizenship, *_rest) in people.items():
@@ -550,7 +552,7 @@ def import_match(*, batch: ImportBatch, progress_every: int = 250, on_progress=N
         batch.refresh_from_db()
         return batch  # another worker is matching it, or it is done
     try:
-        index, people = _existing_index()
+        index, people = load_index()
         rows = list(batch.rows.order_by("line_number"))
         outcome_of: dict[int, str] = {}
         for i, row in enumerate(rows, start=1):

@@ -176,4 +176,51 @@ def relation_counts(person: Person) -> dict[str, int]:
     return counts
 
 
-__all__ = ["person_merge", "MergeRefused", "acting_as", "relation_counts"]
+def duplicate_candidates(*, user, threshold: float | None = None, limit: int = 500) -> list[dict]:
+    """Likely duplicate pairs among the persons `user` may see, best first, without pairs
+    someone already judged to be different people. Each: {"a", "b" (persons), "score",
+    "reasons"}."""
+    from .import_models import DuplicateDismissal
+    from .importing import load_index
+    from .matching import POSSIBLE
+
+    visible = Person.objects.visible_to(user)
+    index, _people = load_index(visible)
+    dismissed = set(DuplicateDismissal.objects.values_list("person_a_id", "person_b_id"))
+    found = []
+    for a, b, match in index.pairs(threshold=POSSIBLE if threshold is None else threshold):
+        pair = tuple(sorted((a.key, b.key), key=str))
+        if pair in dismissed:
+            continue
+        found.append((match.score, pair, match.reasons))
+    found.sort(key=lambda item: -item[0])
+    found = found[:limit]
+    ids = {pk for _s, pair, _r in found for pk in pair}
+    persons = Person.objects.in_bulk(ids)
+    return [
+        {"a": persons[pair[0]], "b": persons[pair[1]], "score": score, "reasons": reasons}
+        for score, pair, reasons in found
+        if pair[0] in persons and pair[1] in persons
+    ]
+
+
+def duplicate_dismiss(*, a: Person, b: Person, by):
+    """Record that `a` and `b` are different people, so the pair is not proposed again."""
+    from .import_models import DuplicateDismissal
+
+    if not (can_see_person(by, a) and can_see_person(by, b)):
+        raise PermissionDenied(_("You may not see one of these persons."))
+    first, second = sorted((a, b), key=lambda p: str(p.pk))
+    return DuplicateDismissal.objects.get_or_create(
+        person_a=first, person_b=second, defaults={"by": by}
+    )[0]
+
+
+__all__ = [
+    "person_merge",
+    "MergeRefused",
+    "acting_as",
+    "relation_counts",
+    "duplicate_candidates",
+    "duplicate_dismiss",
+]
