@@ -28,7 +28,7 @@ COPY . .
 
 # Static files and translations are built into the image. The key only lets the production
 # settings load here; the real one comes from the environment at run time.
-RUN export DJANGO_SECRET_KEY=build-only-not-a-secret \
+RUN export DJANGO_SECRET_KEY=build-only-not-a-secret-the-real-key-comes-from-the-environment \
  && python manage.py collectstatic --noinput \
  && if find locale -name '*.po' | grep -q .; then python manage.py compilemessages; fi
 
