@@ -62,7 +62,7 @@ def deadline_list(request):
 @require_POST
 def calendar_token_create(request):
     _require_engine_view(request.user)
-    _, secret = services.calendar_token_create(user=request.user)
+    _token, secret = services.calendar_token_create(user=request.user)
     # Shown once, on the next page: the secret is never stored, only its hash.
     request.session["engine_new_feed_url"] = request.build_absolute_uri(
         reverse("engine:calendar-feed", args=[secret])

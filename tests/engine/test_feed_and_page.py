@@ -1,0 +1,126 @@
+"""The personal iCalendar feed and the deadlines page."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+from icalendar import Calendar
+
+from engine import services
+from engine.models import Rule
+from tests.factories import ExtraditionRequestFactory, InterimMeasureFactory, PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(datetime(2011, 3, 20, 9, 0, tzinfo=UTC), tick=False):
+        yield
+
+
+def person(name, **kw):
+    p = PersonFactory(name=name, **kw)
+    ExtraditionRequestFactory(
+        person=p, status="approved", decided_on=date(2011, 3, 14), notified_on=date(2011, 3, 15)
+    )
+    InterimMeasureFactory(
+        person=p, status="granted", requested_on=date(2011, 3, 1), granted_on=date(2011, 3, 2)
+    )
+    services.person_recompute(person_id=p.pk, today=timezone.localdate())
+    return p
+
+
+@pytest.fixture
+def persons(lawyer):
+    return {
+        "consenting": person(
+            "Alisher Consenting",
+            assigned_lawyer=lawyer,
+            consent_to_be_named="yes",
+            consent_recorded_on=date(2011, 1, 1),
+        ),
+        "silent": person("Bakhrom Nonconsenting", assigned_lawyer=lawyer, consent_to_be_named="no"),
+        "restricted": person(
+            "Dilshod Restricted",
+            assigned_lawyer=lawyer,
+            consent_to_be_named="yes",
+            consent_recorded_on=date(2011, 1, 1),
+            confidentiality="restricted",
+        ),
+        "hidden": person("Erkin Hidden", confidentiality="restricted"),
+    }
+
+
+def feed_url(client):
+    response = client.post("/api/engine/calendar-tokens/")
+    assert response.status_code == 201
+    return response.json()["id"], response.json()["url"].replace("http://testserver", "")
+
+
+def test_the_feed_names_only_consenting_unrestricted_persons(client_for, client, lawyer, persons):
+    _, url = feed_url(client_for(lawyer))
+    client.logout()  # calendar apps have no session: the token is the credential
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "Alisher Consenting" in body
+    for hidden in ("Bakhrom", "Dilshod", "Erkin"):
+        assert hidden not in body
+    assert persons["silent"].case_number in body and persons["restricted"].case_number in body
+    assert persons["hidden"].case_number not in body  # not visible to this lawyer at all
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert any("unverified rule" in str(e["summary"]) for e in events)  # interim follow-up
+    assert any(e["dtstart"].dt == date(2011, 3, 25) for e in events)
+
+
+def test_a_revoked_or_unknown_token_is_a_404(client_for, lawyer, persons):
+    client = client_for(lawyer)
+    token_id, url = feed_url(client)
+    assert client.get(url).status_code == 200
+    assert client.post(f"/api/engine/calendar-tokens/{token_id}/revoke/").status_code == 204
+    assert client.get(url).status_code == 404
+    assert client.get("/engine/calendar/not-a-token.ics").status_code == 404
+
+
+def test_the_token_is_stored_only_as_a_hash(client_for, lawyer):
+    from engine.models import CalendarToken
+
+    _, url = feed_url(client_for(lawyer))
+    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert not CalendarToken.objects.filter(token_hash=secret).exists()
+
+
+def test_the_page_shows_rule_citation_and_the_unverified_badge(client_for, lawyer, persons):
+    response = client_for(lawyer).get("/engine/deadlines/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "CPC RK 2014 Art. 592(1)" in html and "kz.extr.appeal" in html
+    assert "unverified rule" in html
+    assert persons["hidden"].case_number not in html
+
+
+def test_the_page_can_create_and_revoke_a_feed(client_for, lawyer):
+    client = client_for(lawyer)
+    page = client.post("/engine/calendar/tokens/", follow=True)
+    assert "/engine/calendar/" in page.content.decode()
+    token = lawyer.calendar_tokens.get()
+    client.post(f"/engine/calendar/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_the_page_refuses_an_outsider(client_for, outsider):
+    assert client_for(outsider).get("/engine/deadlines/").status_code == 403
+
+
+def test_rule_verification_in_the_admin_is_recorded(client_for, admin_user):
+    rule = Rule.objects.get(code="practice.interim_followup")
+    response = client_for(admin_user).post(
+        "/admin/engine/rule/",
+        {"action": "record_verification", "_selected_action": [rule.pk]},
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.verified_on == date(2011, 3, 20) and rule.verified_by == "ad"
+    assert not rule.is_unverified

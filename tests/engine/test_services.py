@@ -1,0 +1,207 @@
+"""Recompute and sweep: reconcile computed deadlines with stored ones, idempotently."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from casework.models import AppealOutcome
+from engine import services
+from engine.models import Deadline, Rule
+from tests.factories import (
+    AppealFactory,
+    AsylumClaimFactory,
+    DetentionFactory,
+    ExtraditionRequestFactory,
+    PersonFactory,
+    WelfareCheckFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def kz_decision(person, notified_on=date(2011, 3, 15)):
+    return ExtraditionRequestFactory(
+        person=person,
+        status="approved",
+        decided_on=date(2011, 3, 14),
+        notified_on=notified_on,
+    )
+
+
+def live(person, kind="appeal_extradition"):
+    return Deadline.objects.filter(person=person, kind=kind).exclude(status="superseded")
+
+
+def test_recompute_creates_the_appeal_deadline_with_rule_and_why():
+    person = PersonFactory()
+    kz_decision(person)
+    result = services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    assert result.created >= 1
+    (d,) = live(person)
+    assert d.due_on == date(2011, 3, 25)
+    assert d.status == "open"
+    assert d.rule.code == "kz.extr.appeal" and d.citation == "CPC RK 2014 Art. 592(1)"
+    assert "notified on 15 March 2011" in d.why
+
+
+def test_recomputing_twice_changes_nothing():
+    person = PersonFactory()
+    kz_decision(person)
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    before = list(Deadline.objects.values_list("id", "status", "due_on", "computed_at"))
+    again = services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    assert again.changes == 0
+    assert list(Deadline.objects.values_list("id", "status", "due_on", "computed_at")) == before
+
+
+def test_superseded_deadline_is_not_duplicated():
+    person = PersonFactory()
+    request = kz_decision(person)
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    request.notified_on = date(2011, 3, 17)
+    request.save()
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 18))
+    rows = Deadline.objects.filter(person=person, kind="appeal_extradition")
+    assert sorted(rows.values_list("status", "due_on")) == [
+        ("open", date(2011, 3, 27)),
+        ("superseded", date(2011, 3, 25)),
+    ]
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 18))
+    assert rows.count() == 2
+
+
+def test_an_appeal_lodged_in_time_marks_the_deadline_met_and_it_stays_met():
+    person = PersonFactory()
+    request = kz_decision(person)
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    appeal = AppealFactory(person=person, extradition_request=request, lodged_on=date(2011, 3, 20))
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 21))
+    (d,) = live(person)
+    assert (d.status, d.met_on) == ("met", date(2011, 3, 20))
+    # Later edits to the basis do not reopen a met deadline.
+    request.notified_on = date(2011, 3, 16)
+    request.save()
+    appeal.outcome, appeal.decided_on = AppealOutcome.REJECTED, date(2011, 4, 1)
+    appeal.save()
+    services.person_recompute(person_id=person.pk, today=date(2011, 6, 1))
+    (d,) = live(person)
+    assert d.status == "met" and d.due_on == date(2011, 3, 25)
+
+
+def test_open_deadline_becomes_missed_after_its_due_date():
+    person = PersonFactory()
+    kz_decision(person)
+    with time_machine.travel(datetime(2011, 3, 25, 20, 0, tzinfo=UTC), tick=False):
+        services.sweep(today=timezone.localdate())
+        assert live(person).get().status == "open"  # the last day is still open
+    with time_machine.travel(datetime(2011, 3, 26, 9, 0, tzinfo=UTC), tick=False):
+        services.sweep(today=timezone.localdate())
+        d = live(person).get()
+        assert d.status == "missed"
+        assert d.history.count() == 2  # created open, then missed: who and when in history
+
+
+def test_a_waived_deadline_stays_waived_and_keeps_its_reason(lawyer):
+    person = PersonFactory()
+    kz_decision(person)
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    d = live(person).get()
+    services.deadline_waive(deadline_id=d.pk, reason="Client instructs not to appeal", by=lawyer)
+    services.person_recompute(person_id=person.pk, today=date(2011, 4, 16))
+    d.refresh_from_db()
+    assert d.status == "waived" and d.waived_by == lawyer
+    assert d.history.first().history_user == lawyer
+
+
+def test_a_deadline_whose_fact_is_gone_is_superseded():
+    person = PersonFactory()
+    request = kz_decision(person)
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    request.status, request.decided_on, request.notified_on = "withdrawn", None, None
+    request.save()
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 17))
+    assert not live(person).exists()
+    assert Deadline.objects.get(person=person, kind="appeal_extradition").status == "superseded"
+
+
+def test_verifying_a_rule_refreshes_its_deadlines_in_place():
+    person = PersonFactory()
+    DetentionFactory(person=person, started_on=date(2011, 6, 1))
+    kz = Rule.objects.get(code="practice.welfare_check")
+    kz.confidence = "U"
+    kz.save()
+    services.person_recompute(person_id=person.pk, today=date(2011, 6, 2))
+    d = live(person, "welfare_check_overdue").get()
+    assert d.unverified and "unverified rule" in d.why
+    kz.verified_on, kz.verified_by = date(2026, 1, 1), "Reviewer"
+    kz.save()
+    result = services.person_recompute(person_id=person.pk, today=date(2011, 6, 2))
+    assert (result.updated, result.created) == (1, 0)
+    d.refresh_from_db()
+    assert not d.unverified
+
+
+def test_welfare_check_deadline_moves_with_the_last_confirmed_contact():
+    person = PersonFactory()
+    DetentionFactory(person=person, started_on=date(2011, 6, 1))
+    services.person_recompute(person_id=person.pk, today=date(2011, 6, 2))
+    assert live(person, "welfare_check_overdue").get().due_on == date(2011, 6, 4)
+    WelfareCheckFactory(person=person, observed_at=datetime(2011, 6, 3, 10, tzinfo=UTC))
+    WelfareCheckFactory(
+        person=person, observed_at=datetime(2011, 6, 5, 10, tzinfo=UTC), contact_confirmed=False
+    )
+    services.person_recompute(person_id=person.pk, today=date(2011, 6, 5))
+    assert live(person, "welfare_check_overdue").get().due_on == date(2011, 6, 6)
+
+
+def _persons_with_facts(n):
+    persons = []
+    for _ in range(n):
+        person = PersonFactory()
+        request = kz_decision(person)
+        AppealFactory(person=person, extradition_request=request, lodged_on=date(2011, 3, 20))
+        DetentionFactory(person=person, started_on=date(2011, 6, 1))
+        AsylumClaimFactory(
+            person=person, decision="refused", decided_on=date(2011, 1, 5), country="RU"
+        )
+        persons.append(person)
+    return persons
+
+
+def test_sweep_queries_are_constant_per_batch():
+    _persons_with_facts(3)
+    with CaptureQueriesContext(connection) as small:
+        services.sweep(today=date(2011, 6, 2), batch_size=500)
+    Deadline.objects.all().delete()
+    _persons_with_facts(9)
+    with CaptureQueriesContext(connection) as large:
+        services.sweep(today=date(2011, 6, 2), batch_size=500)
+    assert len(small) == len(large)
+
+
+def test_sweep_twice_changes_nothing():
+    _persons_with_facts(4)
+    first = services.sweep(today=date(2011, 6, 2), batch_size=3)
+    assert first.created > 0 and first.batches == 2
+    second = services.sweep(today=date(2011, 6, 2), batch_size=3)
+    assert second.changes == 0
+
+
+def test_reminders_are_owed_7_3_1_days_before_then_daily_while_overdue():
+    person = PersonFactory()
+    kz_decision(person)  # due 25 March 2011
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    owed = services.reminders_due(today=date(2011, 3, 18))
+    assert [(o.key, o.days_left) for o in owed] == [("before:7", 7)]
+    assert services.reminder_record(deadline_id=owed[0].deadline_id, key=owed[0].key)
+    assert not services.reminder_record(deadline_id=owed[0].deadline_id, key=owed[0].key)
+    assert services.reminders_due(today=date(2011, 3, 18)) == []
+    assert [o.key for o in services.reminders_due(today=date(2011, 3, 23))] == ["before:3"]
+    services.sweep(today=date(2011, 3, 27))
+    assert [o.key for o in services.reminders_due(today=date(2011, 3, 27))] == [
+        "overdue:2011-03-27"
+    ]
