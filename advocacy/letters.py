@@ -1,0 +1,290 @@
+"""Documents: the urgent action as a PDF laid out like the seed, and the letters.
+
+Everything here renders from the *public document* of an urgent action (`public_document`):
+a plain dict of strings built once, with every person referred to through casework.consent,
+and checked by `casework.consent.public_text` before anything is rendered from it. Templates
+(the trusted ones in templates/advocacy/ and the admin-edited letter templates) never see a
+database object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from django.db.models import Q
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from casework.consent import NameScanner, describe_persons, public_text
+
+from .models import LANGUAGE_NAMES, AuthorityRole, UrgentAction
+
+# Bump when the layout of letters changes, so that every letter counts as out of date.
+LETTER_LAYOUT_VERSION = "1"
+
+COUNTRY_NAMES = {
+    "KZ": "Kazakhstan",
+    "KG": "Kyrgyzstan",
+    "UZ": "Uzbekistan",
+    "RU": "Russia",
+    "TJ": "Tajikistan",
+    "TR": "Turkey",
+    "TM": "Turkmenistan",
+    "CN": "China",
+    "UA": "Ukraine",
+    "BY": "Belarus",
+}
+
+
+def country_name(code: str) -> str:
+    return COUNTRY_NAMES.get(code.upper(), code.upper())
+
+
+def long_date(day: date | None, language: str = "en") -> str:
+    """'22 July 2011' / '22 июля 2011'."""
+    if day is None:
+        return ""
+    with translation.override(language):
+        return formats.date_format(day, "j E Y" if language == "ru" else "j F Y")
+
+
+def languages_phrase(codes: list[str]) -> str:
+    """'Kazakh, Russian or your own language'."""
+    names = [str(LANGUAGE_NAMES.get(c, c)) for c in codes]
+    return ", ".join([*names, ""])[:-2] + (" " if names else "") + _("or your own language")
+
+
+# --- the sandbox ---------------------------------------------------------------------------
+
+
+class SandboxEngine(Engine):
+    """No default tags or filters, no loaders: only advocacy.template_sandbox."""
+
+    default_builtins: list[str] = []
+
+
+_sandbox = SandboxEngine(
+    builtins=["advocacy.template_sandbox"],
+    libraries={},
+    loaders=[],
+    dirs=[],
+    app_dirs=False,
+    debug=False,
+    string_if_invalid="",
+    autoescape=False,
+)
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def compile_template(source: str):
+    try:
+        return _sandbox.from_string(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(_("The template cannot be used: %(error)s") % {"error": exc}) from exc
+
+
+def validate_template(subject: str, body: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        compile_template(subject)
+        compile_template(body)
+    except TemplateError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def freeze(value):
+    """Plain, read-only data: a template cannot pop an ask from the list it is given."""
+    if isinstance(value, dict):
+        return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def render_sandboxed(template, context: dict) -> str:
+    return template.render(Context(freeze(context), autoescape=False))
+
+
+# --- the public document --------------------------------------------------------------------
+
+
+def persons_in_scope(ua: UrgentAction) -> list:
+    """Everyone the UA is about: its persons and the members of its groups (all of them,
+    whoever is drafting: the consent check must not depend on who can see whom)."""
+    from casework.models import Person
+
+    return list(
+        Person.objects.filter(Q(urgent_actions=ua) | Q(groups__urgent_actions=ua))
+        .distinct()
+        .prefetch_related("names")
+    )
+
+
+def _authority_doc(authority, role: str) -> dict:
+    return {
+        "role": role,
+        "title": authority.title,
+        "name": authority.name,
+        "institution": authority.institution,
+        "address_lines": [line.strip() for line in authority.address.splitlines() if line.strip()],
+        "fax": authority.fax,
+        "emails": authority.emails,
+        "salutation": authority.salutation,
+        "country": authority.country,
+    }
+
+
+def public_document(ua: UrgentAction, *, scanner: NameScanner | None = None) -> dict:
+    """The UA as the public will read it, consent-checked. Raises casework.consent.ConsentError
+    if any text names a person who has not consented."""
+    persons = persons_in_scope(ua)
+    scanner = scanner or NameScanner(persons)
+    recipients = [
+        _authority_doc(r.authority, r.role)
+        for r in ua.recipients.select_related("authority").order_by("role", "position")
+    ]
+    doc = {
+        "reference": ua.reference,
+        "update_number": ua.update_number,
+        "update_line": ua.update_line,
+        "title": ua.title,
+        "summary": ua.summary,
+        "background": ua.background,
+        "languages": list(ua.languages),
+        "languages_phrase": languages_phrase(list(ua.languages)),
+        "asks": list(ua.asks),
+        "translations": ua.translations or {},
+        "send_before": long_date(ua.send_before),
+        "send_before_iso": ua.send_before.isoformat() if ua.send_before else "",
+        "issued_on": long_date(ua.issued_on),
+        "issued_on_iso": ua.issued_on.isoformat() if ua.issued_on else "",
+        "recipients": [r for r in recipients if r["role"] == AuthorityRole.RECIPIENT],
+        "copies": [r for r in recipients if r["role"] == AuthorityRole.COPY],
+        "diplomatic_copies": ua.diplomatic_copies,
+        "cosigners": list(ua.cosigners),
+        "additional_information": ua.additional_information,
+        "further_information": ua.further_information,
+        "persons_phrase": describe_persons(persons),
+    }
+    public_text(_all_text(doc), persons, where=_("The urgent action"), scanner=scanner)
+    return doc
+
+
+def _all_text(value) -> str:
+    if isinstance(value, dict):
+        return "\n".join(_all_text(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return "\n".join(_all_text(v) for v in value)
+    return "" if value is None or isinstance(value, bool | int) else str(value)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+# --- PDFs --------------------------------------------------------------------------------------
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def render_urgent_action_html(doc: dict) -> str:
+    return render_to_string(
+        "advocacy/urgent_action.html",
+        {
+            "doc": doc,
+            "summary_paragraphs": paragraphs(doc["summary"]),
+            "background_paragraphs": paragraphs(doc["background"]),
+            "additional_paragraphs": paragraphs(doc["additional_information"]),
+        },
+    )
+
+
+def render_urgent_action_pdf(ua: UrgentAction) -> tuple[str, bytes]:
+    doc = public_document(ua)
+    html = render_urgent_action_html(doc)
+    return html, html_to_pdf(html)
+
+
+# --- letters -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    subject: str
+    text: str
+    html: str
+    content_hash: str
+
+
+def letter_context(doc: dict, authority, language: str) -> dict:
+    """The only values a letter template can use."""
+    tr = doc["translations"].get(language, {}) if language != "en" else {}
+    return {
+        "language": language,
+        "reference": doc["reference"],
+        "update_line": doc["update_line"] if language == "en" else "",
+        "title": tr.get("title") or doc["title"],
+        "summary": tr.get("summary") or doc["summary"],
+        "asks": tr.get("asks") or doc["asks"],
+        "persons": doc["persons_phrase"] if language == "en" else tr.get("persons", ""),
+        "send_before": doc["send_before"],
+        "cosigners": doc["cosigners"],
+        "recipient": {
+            "title": authority.title,
+            "name": authority.name,
+            "institution": authority.institution,
+            "salutation": authority.salutation_in(language),
+        },
+    }
+
+
+def render_letter(
+    doc: dict,
+    authority,
+    language: str,
+    subject_template,
+    body_template,
+    *,
+    persons,
+    scanner: NameScanner,
+) -> RenderedLetter:
+    context = letter_context(doc, authority, language)
+    subject = " ".join(render_sandboxed(subject_template, context).split())
+    text = render_sandboxed(body_template, context).strip() + "\n"
+    html = render_to_string(
+        "advocacy/letter.html",
+        {
+            "language": language,
+            # The UA's date, not today's: a letter regenerated tomorrow is the same letter.
+            "date": long_date(
+                date.fromisoformat(doc["issued_on_iso"]) if doc["issued_on_iso"] else None,
+                language,
+            ),
+            "recipient": _authority_doc(authority, ""),
+            "subject": subject,
+            "paragraphs": paragraphs(text),
+        },
+    )
+    public_text(
+        f"{subject}\n{text}\n{strip_tags(html)}", persons, where=_("A letter"), scanner=scanner
+    )
+    digest = hashlib.sha256(
+        "\x1f".join((LETTER_LAYOUT_VERSION, subject, text, html)).encode()
+    ).hexdigest()
+    return RenderedLetter(subject=subject, text=text, html=html, content_hash=digest)
