@@ -1,0 +1,109 @@
+"""Letters: sandboxed templates, generation that skips what is current, sending with retry."""
+
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from advocacy import letters, services
+from advocacy.models import Authority, BatchStatus, Letter, LetterStatus, LetterTemplate
+from advocacy.tasks import send_letter_task
+
+from . import backends
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{{ ua.persons.all }}", "{{ recipient.objects.all }}", "{{ asks.pop }}{{ asks|length }}"],
+)
+def test_a_template_reaches_only_the_values_given_to_it(source):
+    template = letters.compile_template(source)
+    out = letters.render_sandboxed(template, {"recipient": {"name": "x"}, "asks": ["a", "b"]})
+    assert out in ("", "2")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ recipient.__class__ }}",
+        "{% load static %}",
+        "{% debug %}",
+        "{% include 'base.html' %}",
+        "{{ title|safe }}",
+        "{% now 'Y' %}",
+    ],
+)
+def test_a_template_cannot_load_walk_or_debug(source):
+    with pytest.raises(letters.TemplateError):
+        letters.compile_template(source)
+
+
+def test_letters_one_per_recipient_per_language_and_rerun_generates_nothing(issued_update):
+    batch = services.letters_generate(ua=issued_update)
+    assert (batch.status, batch.total, batch.generated) == (BatchStatus.DONE, 6, 6)
+    again = services.letters_generate(ua=issued_update)
+    assert (again.total, again.generated, again.skipped) == (6, 0, 6)
+
+    ru = Letter.objects.get(urgent_action=issued_update, language="ru", authority__rank=20)
+    assert ru.text_body.startswith("Уважаемый господин Генеральный прокурор!")
+    assert "Комитет против пыток" in ru.text_body
+    assert "Обращение по экстренной акции 129/10" == ru.subject
+
+    issued_update.asks = [*issued_update.asks, "Releasing them."]
+    issued_update.save()
+    changed = services.letters_generate(ua=issued_update)
+    assert changed.generated == 3  # the English letters; the Russian asks are translations
+
+
+def test_generate_letters_command_counts_on_the_command_line(issued_update):
+    out = StringIO()
+    call_command("generate_letters", "129/10", stdout=out)
+    assert "6/6 letters" in out.getvalue() and "6 generated" in out.getvalue()
+
+
+def test_failed_send_is_marked_with_the_reason_and_shown(
+    issued_update, coordinator, settings, client_for
+):
+    settings.EMAIL_BACKEND = "tests.advocacy.backends.FailingBackend"
+    services.letters_generate(ua=issued_update)
+    letter = Letter.objects.get(urgent_action=issued_update, language="en", authority__rank=20)
+    services.letter_approve(letter=letter, by=coordinator)
+    with pytest.raises(services.LetterSendError):
+        services.letter_send(letter=letter)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.FAILED
+    assert "Connection unexpectedly closed" in letter.failure_reason
+    shown = client_for(coordinator).get(f"/api/advocacy/letters/{letter.pk}/").json()
+    assert shown["status"] == "failed" and "unexpectedly closed" in shown["failure_reason"]
+
+
+def test_a_failed_send_is_retried_and_then_sent(issued_update, coordinator, settings):
+    settings.EMAIL_BACKEND = "tests.advocacy.backends.FlakyBackend"
+    backends.FlakyBackend.failures_left = 1
+    services.letters_generate(ua=issued_update)
+    letter = Letter.objects.get(urgent_action=issued_update, language="ru", authority__rank=20)
+    services.letter_approve(letter=letter, by=coordinator)
+    send_letter_task.apply(args=[str(letter.pk)])
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.SENT and letter.send_attempts == 2
+    assert letter.failure_reason == ""
+    (message,) = mail.outbox
+    assert message.to == ["procuror@nursat.kz", "Gp-rk@prokuror.kz"]
+    assert message.attachments[0][2] == "application/pdf"
+    failed = letter.history.filter(status=LetterStatus.FAILED)
+    assert failed.exists()  # the failure stays visible in the history
+
+
+def test_an_answer_is_recorded(issued_update, coordinator):
+    services.letters_generate(ua=issued_update)
+    letter = Letter.objects.filter(urgent_action=issued_update).first()
+    services.letter_approve(letter=letter, by=coordinator)
+    services.letter_record_answer(letter=letter, by=coordinator, text="Received.")
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.ANSWERED and letter.answer_text == "Received."
+
+
+def test_kazakh_is_not_shipped_as_a_letter_language(db):
+    assert set(LetterTemplate.objects.values_list("language", flat=True)) == {"en", "ru"}
+    assert Authority.objects.count() == 0
