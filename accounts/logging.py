@@ -17,8 +17,22 @@ _NAME_LIKE = re.compile(
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04FF]+")
 
 
+# Capitalised runs that are Django's and Python's own words, not names: "Internal Server
+# Error: /path", "Not Found: /path". Keeping them keeps the logs readable.
+_OWN_WORDS = frozenset(
+    "Internal Server Error Not Found Bad Request Method Allowed Service Unavailable "
+    "Gateway Timeout Permission Denied Too Many Requests Forbidden Unauthorized".split()
+)
+
+
+def _redact_match(match: re.Match) -> str:
+    if set(match.group(0).split()) <= _OWN_WORDS:
+        return match.group(0)
+    return "[redacted]"
+
+
 def redact(text: str) -> str:
-    text = _NAME_LIKE.sub("[redacted]", text)
+    text = _NAME_LIKE.sub(_redact_match, text)
     return _CYRILLIC_WORD.sub("[redacted]", text)
 
 

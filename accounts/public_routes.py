@@ -18,6 +18,9 @@ PUBLIC_ROUTES = frozenset(
         "account_reset_password_done",
         "account_reset_password_from_key",
         "account_reset_password_from_key_done",
+        # Calendar apps cannot log in: the unguessable, revocable token in the URL is the
+        # credential, and an unknown token is a plain 404. Its content must name nobody.
+        "engine:calendar-feed",
     }
 )
 
