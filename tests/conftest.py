@@ -6,11 +6,13 @@ sentence naming what is missing, when either is not there.
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -73,6 +75,16 @@ def require_real_services():
         if IN_CI:
             pytest.fail("PostgreSQL and Redis are required in CI for integration tests.")
         pytest.skip("integration test: set DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Each test gets its own cache namespace (same backend: Redis when REDIS_URL is set),
+    so throttle counters and used TOTP codes of one test or run never leak into another."""
+    caches = copy.deepcopy(settings.CACHES)
+    for alias in caches.values():
+        alias["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 # --- personas ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from accounts.public_routes import PUBLIC_ROUTES, is_public, is_self_service
-from tests.accounts.conftest import isolated_cache  # noqa: F401 - autouse fixture
 from tests.accounts.discovery import all_routes, api_endpoints, refuses
 
 ROUTES, UNSAMPLED = all_routes()

@@ -227,3 +227,6 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Access, second factor, lock-out, cache (accounts/). Last: it reads MIDDLEWARE, REDIS_URL, VAR_DIR.
+from .security import *  # noqa: E402,F403
