@@ -6,17 +6,20 @@ Facts removed from the file are not deleted from the database.
 
 Other apps add their own demo data without editing this command: if `engine.demo` or
 `advocacy.demo` exists, its `load(stdout=...)` is called after the case record is in place
-(and must be idempotent too).
+(and must be idempotent too). Tasks that the saves enqueue through other apps' on-commit
+hooks (the engine's recomputes) run in this process while the demo loads.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import os
 import secrets
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -83,6 +86,24 @@ def write_logins(path: Path, logins: dict[str, tuple[str, str]]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+@contextmanager
+def run_tasks_here():
+    """Run the tasks that saving the demo enqueues (other apps' on-commit hooks) in this
+    process instead of queueing them: a first load would otherwise leave a backlog of
+    hundreds of tasks in front of everything else the worker is asked to do."""
+    from celery import current_app
+
+    trace_log = logging.getLogger("celery.app.trace")  # one "succeeded" line per task
+    before, level = current_app.conf.task_always_eager, trace_log.level
+    current_app.conf.task_always_eager = True
+    trace_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        current_app.conf.task_always_eager = before
+        trace_log.setLevel(level)
 
 
 def _aware(value):
@@ -358,9 +379,20 @@ class Command(BaseCommand):
             logins[username] = (spec["role"], password)
 
         loader = DemoLoader(data)
-        with transaction.atomic():
-            loader.load({username: password for username, (_, password) in logins.items()})
-        write_logins(path, logins)
+        with run_tasks_here():
+            with transaction.atomic():
+                loader.load({username: password for username, (_, password) in logins.items()})
+            write_logins(path, logins)
+            self.report(loader, path)
+            for module_name in OPTIONAL_LOADERS:
+                try:
+                    spec = importlib.util.find_spec(module_name)
+                except ModuleNotFoundError:
+                    spec = None
+                if spec is not None:
+                    importlib.import_module(module_name).load(stdout=self.stdout)
+
+    def report(self, loader: DemoLoader, path: Path) -> None:
 
         tally = loader.tally
         self.stdout.write(
@@ -369,11 +401,3 @@ class Command(BaseCommand):
             f"{tally['updated']} updated, {tally['unchanged']} unchanged)."
         )
         self.stdout.write(f"Demo logins: {path}")
-
-        for module_name in OPTIONAL_LOADERS:
-            try:
-                spec = importlib.util.find_spec(module_name)
-            except ModuleNotFoundError:
-                spec = None
-            if spec is not None:
-                importlib.import_module(module_name).load(stdout=self.stdout)
