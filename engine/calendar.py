@@ -37,6 +37,9 @@ class WorkCalendar:
     extra_working_days: frozenset[date] = field(default_factory=frozenset)
 
     def is_working_day(self, day: date) -> bool:
+        return _is_working_day(self, day)
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.extra_working_days:
             return True
         if day in self.extra_holidays:
@@ -64,6 +67,12 @@ class WorkCalendar:
             while not self.is_working_day(day):
                 day += step
         return day
+
+
+@lru_cache(maxsize=65536)
+def _is_working_day(calendar: WorkCalendar, day: date) -> bool:
+    # The holidays package is slow per lookup; a sweep asks about the same days many times.
+    return calendar._is_working_day(day)
 
 
 MONDAY_TO_FRIDAY = WorkCalendar("")

@@ -102,7 +102,7 @@ def compute_deadlines(
     by_event: dict[Event, list[RuleSpec]] = defaultdict(list)
     for rule in rules:
         if rule.enabled and rule.period_amount is not None:
-            by_event[Event(rule.counts_from)].append(rule)
+            by_event[rule.counts_from].append(rule)
 
     chosen: dict[tuple[str, str, str], ComputedDeadline] = {}
     for event, event_rules in by_event.items():
@@ -156,10 +156,10 @@ def _deadline(
         amount = rule.imminent_period_amount
         transitional = " (shortened: return risk is imminent)"
     calendar = _calendar(rule, calendars)
-    end = period_end(occ.on, amount, Unit(rule.unit), calendar, roll_forward=rule.roll_forward)
+    end = period_end(occ.on, amount, rule.unit, calendar, roll_forward=rule.roll_forward)
 
     why = (
-        f"{rule.description} {occ.phrase}: {_period_text(amount, Unit(rule.unit), rule)}"
+        f"{rule.description} {occ.phrase}: {_period_text(amount, rule.unit, rule)}"
         f"{transitional}, {rule.citation} — due {fmt(end.due_on)}"
     )
     if end.rolled:
@@ -174,7 +174,7 @@ def _deadline(
         why += " — unverified rule"
     return ComputedDeadline(
         person_id=facts.person_id,
-        kind=Kind(rule.kind),
+        kind=rule.kind,
         source_type=occ.source_type,
         source_id=occ.source_id,
         due_on=end.due_on,

@@ -54,13 +54,26 @@ def _s(value) -> str | None:
     return None if value is None else str(value)
 
 
+def persons_rows(queryset, person_ids: Sequence, path: str = "person_id"):
+    """`queryset` narrowed to rows of these persons. The sweep's batches are runs of
+    consecutive primary keys, so a range does it: cheaper to build and to plan than an IN list
+    of 500 UUIDs. Rows of persons created inside the range since are dropped by the callers."""
+    ids = sorted(person_ids)
+    if len(ids) == 1:
+        return queryset.filter(**{path: ids[0]})
+    return queryset.filter(**{f"{path}__gte": ids[0], f"{path}__lte": ids[-1]})
+
+
 def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
     """The facts of these persons, keyed by str(person id). Ten queries for any batch size
-    (eleven once urgent actions exist, twelve with return-risk assessments)."""
-    ids = list(person_ids)
-    bucket: dict[str, dict[str, list]] = {str(pid): defaultdict(list) for pid in ids}
+    (eleven once urgent actions exist, twelve with return-risk assessments).
 
-    for d in cw.Detention.objects.filter(person_id__in=ids).values(
+    `person_ids` must be all persons between its smallest and largest id (a sweep batch, or
+    one person): see persons_rows."""
+    ids = list(person_ids)
+    bucket: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+
+    for d in persons_rows(cw.Detention.objects, ids).values(
         "id",
         "person_id",
         "started_on",
@@ -84,26 +97,27 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
 
     last_contact = {
         str(row["person_id"]): timezone.localdate(row["last"])
-        for row in cw.WelfareCheck.objects.filter(person_id__in=ids, contact_confirmed=True)
+        for row in persons_rows(cw.WelfareCheck.objects, ids)
+        .filter(contact_confirmed=True)
         .values("person_id")
         .annotate(last=Max("observed_at"))
     }
 
-    for e in cw.ExtraditionRequest.objects.filter(person_id__in=ids).values(
+    for e in persons_rows(cw.ExtraditionRequest.objects, ids).values(
         "id", "person_id", "requested_state", "status", "decided_on", "notified_on", "received_on"
     ):
         bucket[str(e.pop("person_id"))]["extraditions"].append(
             ExtraditionFact(**{**e, "id": str(e["id"])})
         )
 
-    for c in cw.AsylumClaim.objects.filter(person_id__in=ids).values(
+    for c in persons_rows(cw.AsylumClaim.objects, ids).values(
         "id", "person_id", "country", "decision", "authority_kind", "decided_on", "notified_on"
     ):
         bucket[str(c.pop("person_id"))]["asylum_claims"].append(
             AsylumFact(**{**c, "id": str(c["id"])})
         )
 
-    for o in cw.RemovalOrder.objects.filter(person_id__in=ids).values(
+    for o in persons_rows(cw.RemovalOrder.objects, ids).values(
         "id", "person_id", "country", "issued_on", "kind", "notified_on", "scheduled_removal_on"
     ):
         bucket[str(o.pop("person_id"))]["removal_orders"].append(
@@ -111,7 +125,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         )
 
     target_columns = [f"{name}_id" for name in cw.Appeal.TARGET_FIELDS]
-    for a in cw.Appeal.objects.filter(person_id__in=ids).values(
+    for a in persons_rows(cw.Appeal.objects, ids).values(
         "id",
         "person_id",
         "country",
@@ -141,11 +155,11 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         )
 
     reaffirmed: dict[str, list[date]] = defaultdict(list)
-    for measure_id, day in cw.Reaffirmation.objects.filter(measure__person_id__in=ids).values_list(
-        "measure_id", "reaffirmed_on"
-    ):
+    for measure_id, day in persons_rows(
+        cw.Reaffirmation.objects, ids, "measure__person_id"
+    ).values_list("measure_id", "reaffirmed_on"):
         reaffirmed[str(measure_id)].append(day)
-    for m in cw.InterimMeasure.objects.filter(person_id__in=ids).values(
+    for m in persons_rows(cw.InterimMeasure.objects, ids).values(
         "id",
         "person_id",
         "body",
@@ -179,7 +193,8 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
             urgent_actions=tuple(b["urgent_actions"]),
             risk_level=risk.get(pid),
         )
-        for pid, b in bucket.items()
+        for pid in map(str, ids)
+        for b in (bucket[pid],)
     }
 
 

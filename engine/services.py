@@ -129,17 +129,22 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
         pid: compute_deadlines(f, rulebook.specs, today, rulebook.calendars)
         for pid, f in facts.items()
     }
-    stored = list(
-        Deadline.objects.filter(person_id__in=list(person_ids)).exclude(
-            status=DeadlineStatus.SUPERSEDED
-        )
-    )
+    # Plain rows, not model instances: most deadlines do not change, and building 50,000
+    # instances per sweep would cost more than the rest of the sweep together.
+    batch = set(facts)
+    stored = [
+        row
+        for row in selectors.persons_rows(Deadline.objects, person_ids)
+        .exclude(status=DeadlineStatus.SUPERSEDED)
+        .values()
+        if str(row["person_id"]) in batch  # not a person created in the range meanwhile
+    ]
     return _reconcile(computed, stored, rulebook=rulebook, now=timezone.now())
 
 
 def _reconcile(
     computed: dict[str, list[ComputedDeadline]],
-    stored: list[Deadline],
+    stored: list[dict],
     *,
     rulebook: RuleBook,
     now,
@@ -154,7 +159,7 @@ def _reconcile(
       superseded, unless met.
     """
     result = RecomputeResult(persons=len(computed), batches=1)
-    by_key = {(str(d.person_id), *d.key): d for d in stored}
+    by_key = {(str(d["person_id"]), d["kind"], d["source_type"], d["source_id"]): d for d in stored}
     seen: set[tuple] = set()
     to_create: list[Deadline] = []
     to_update: list[Deadline] = []
@@ -165,20 +170,22 @@ def _reconcile(
             key = (pid, *c.key)
             seen.add(key)
             old = by_key.get(key)
-            if old is not None and old.status == DeadlineStatus.MET:
+            if old is not None and old["status"] == DeadlineStatus.MET:
                 continue
-            if old is None or old.due_on != c.due_on or old.rule_code != c.rule_code:
+            if old is None or old["due_on"] != c.due_on or old["rule_code"] != c.rule_code:
                 if old is not None:
-                    superseded.append(old)
+                    superseded.append(Deadline(**old))
                 to_create.append(_new_deadline(c, rulebook, now))
                 result.changed_person_ids.add(pid)
-            elif _refresh(old, c, now):
-                to_update.append(old)
-                result.changed_person_ids.add(pid)
+            else:
+                changes = _refresh(old, c, now)
+                if changes:
+                    to_update.append(Deadline(**{**old, **changes}))
+                    result.changed_person_ids.add(pid)
 
     for key, old in by_key.items():
-        if key not in seen and old.status != DeadlineStatus.MET:
-            superseded.append(old)
+        if key not in seen and old["status"] != DeadlineStatus.MET:
+            superseded.append(Deadline(**old))
             result.changed_person_ids.add(key[0])
 
     for old in superseded:
@@ -220,14 +227,15 @@ def _new_deadline(c: ComputedDeadline, rulebook: RuleBook, now) -> Deadline:
     )
 
 
-def _refresh(old: Deadline, c: ComputedDeadline, now) -> bool:
-    """Bring a kept deadline up to date; True if anything changed."""
-    status = old.status
-    if old.status in (DeadlineStatus.OPEN, DeadlineStatus.MISSED):
+def _refresh(old: dict, c: ComputedDeadline, now) -> dict:
+    """What must change on a kept deadline (same kind, source, rule and due date); {} if
+    nothing does."""
+    status = old["status"]
+    if status in (DeadlineStatus.OPEN, DeadlineStatus.MISSED):
         status = c.status  # a waiver is a person's decision: the engine does not undo it
-    met_on = c.met_on if status == DeadlineStatus.MET else None
     wanted = {
-        "met_on": met_on,
+        "status": status,
+        "met_on": c.met_on if status == DeadlineStatus.MET else None,
         "why": c.why,
         "citation": c.citation,
         "unverified": c.unverified,
@@ -235,15 +243,13 @@ def _refresh(old: Deadline, c: ComputedDeadline, now) -> bool:
         "jurisdiction": c.jurisdiction,
         "counted_from": c.counted_from,
     }
-    if status == old.status and all(getattr(old, k) == v for k, v in wanted.items()):
-        return False
-    if status != old.status:
-        old.status = status
-        old.status_changed_at = now
-    for k, v in wanted.items():
-        setattr(old, k, v)
-    old.computed_at = now
-    return True
+    changes = {k: v for k, v in wanted.items() if old[k] != v}
+    if not changes:
+        return {}
+    if "status" in changes:
+        changes["status_changed_at"] = now
+    changes["computed_at"] = now
+    return changes
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ReadAudit
@@ -117,9 +119,11 @@ def test_query_count_does_not_grow_with_persons(client_for, lawyer, django_asser
     person_with_deadlines(assigned_lawyer=lawyer)
     client.get(URL)  # warm the session
     # session, user, roles, user's and group's permissions, count, the page of deadlines
-    # with persons and rules, the read audit's lookup of restricted persons among them
-    with django_assert_num_queries(8) as small:
+    # with persons and rules, the read audit's lookup of restricted persons among them (8 on
+    # SQLite; PostgreSQL adds one); what matters is that it does not grow with the rows.
+    with CaptureQueriesContext(connection) as small:
         client.get(URL)
+    assert len(small) <= 9
     for _ in range(4):
         person_with_deadlines(assigned_lawyer=lawyer)
     with django_assert_num_queries(len(small)):
