@@ -351,8 +351,9 @@ class Person(Record):
 
 
 def _next_case_number() -> str:
-    """HV-<year>-<random>: unique by constraint, unguessable, says nothing about the person."""
-    return f"HV-{date.today():%Y}-{uuid.uuid4().hex[:6].upper()}"
+    """HV-<year>-<random>: unique by constraint, unguessable, says nothing about the person.
+    Ten hex digits: with six, a collision is about even odds by ~5,000 persons a year."""
+    return f"HV-{date.today():%Y}-{uuid.uuid4().hex[:10].upper()}"
 
 
 class PersonName(Record):
