@@ -4,9 +4,9 @@ Idempotent: every row gets a fixed id derived from its key in the file (uuid5), 
 row is saved only when a value differs, so a second run writes nothing, not even history.
 Facts removed from the file are not deleted from the database.
 
-Other apps add their own demo data without editing this command: if `engine.demo` or
-`advocacy.demo` exists, its `load(stdout=...)` is called after the case record is in place
-(and must be idempotent too). Tasks that the saves enqueue through other apps' on-commit
+Other apps add their own demo data without editing this command: if `advocacy.demo` or
+`engine.demo` exists, its `load(stdout=...)` is called after the case record is in place, in
+that order, since the engine's recompute reads both (and each must be idempotent too). Tasks that the saves enqueue through other apps' on-commit
 hooks (the engine's recomputes) run in this process while the demo loads.
 """
 
@@ -34,7 +34,8 @@ from casework import models as m
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.yaml"
 LOGINS_FILENAME = "demo-logins.txt"
-OPTIONAL_LOADERS = ("engine.demo", "advocacy.demo")
+# The engine reads casework and advocacy, so its loader (which recomputes) goes last.
+OPTIONAL_LOADERS = ("advocacy.demo", "engine.demo")
 # A fixed namespace: the same key gives the same id on every machine and every run.
 DEMO_NAMESPACE = uuid.UUID("6f1c3a52-2b7e-4f0e-9a43-1d5e8c7b9a10")
 USER_FIELDS = {"assigned_caseworker", "assigned_lawyer", "lawyer", "recorded_by"}
