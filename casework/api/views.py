@@ -179,7 +179,16 @@ class GroupViewSet(CaseworkViewSet):
     filterset_class = filters.GroupFilter
     ordering_fields = ["name", "estimated_size", "created_at"]
     ordering = ["name"]
-    audited = False
+
+    def audit(self, objects) -> None:
+        # A group is not one person's record, but its member list shows persons: log the
+        # restricted members it showed (the prefetch already holds only visible ones).
+        record_read(
+            user=self.request.user,
+            objects=[ms for group in objects for ms in group.visible_memberships],
+            channel="api",
+            path=self.request.path,
+        )
 
     def get_queryset(self):
         members = visible(m.GroupMembership.objects.all(), self.request.user)

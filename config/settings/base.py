@@ -165,6 +165,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Three models have a `status` field with different choices, and Consent and
+    # DatePrecision are shared by several fields: name them once.
+    "ENUM_NAME_OVERRIDES": {
+        "PersonStatusEnum": "casework.models.PersonStatus",
+        "ExtraditionStatusEnum": "casework.models.ExtraditionStatus",
+        "InterimStatusEnum": "casework.models.InterimStatus",
+        "YesNoUnknownEnum": "casework.models.Consent",
+        "DatePrecisionEnum": "casework.models.DatePrecision",
+        "RoleEnum": "accounts.roles.Role",
+    },
 }
 
 # Celery. REDIS_URL switches from the embedded filesystem broker to Redis.
@@ -183,6 +193,9 @@ else:
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # kombu keeps exchange bindings in ./control by default: keep them under var/ too.
+        "control_folder": str(BROKER_DIR / "control"),
+        "polling_interval": 0.1,
         "store_processed": False,
     }
 CELERY_TASK_ACKS_LATE = True
