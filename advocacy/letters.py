@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
 from types import MappingProxyType
 
 from django.db.models import Q
@@ -281,9 +282,9 @@ def render_letter(
             "paragraphs": paragraphs(text),
         },
     )
-    public_text(
-        f"{subject}\n{text}\n{strip_tags(html)}", persons, where=_("A letter"), scanner=scanner
-    )
+    # The document as printed (subject, text and recipient block), unescaped so that an
+    # apostrophe in an Uzbek name (O‘ktam, O'ktam) is scanned as the name, not as &#x27;.
+    public_text(unescape(strip_tags(html)), persons, where=_("A letter"), scanner=scanner)
     digest = hashlib.sha256(
         "\x1f".join((LETTER_LAYOUT_VERSION, subject, text, html)).encode()
     ).hexdigest()
