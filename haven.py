@@ -293,15 +293,16 @@ def port_free(port: int) -> bool:
             return False
 
 
-def read_logins(var: Path) -> list[tuple[str, str, str]]:
+def read_logins(var: Path) -> list[tuple[str, str, str, str]]:
+    """(role, username, password, TOTP secret) rows of the demo logins file."""
     path = var / "demo-logins.txt"
     if not path.exists():
         return []
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if len(parts) == 3 and not line.startswith("#"):
-            rows.append((parts[0], parts[1], parts[2]))
+        if len(parts) >= 3 and not line.startswith("#"):
+            rows.append((parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
     return rows
 
 
@@ -401,7 +402,15 @@ def supervise(launcher: Launcher, env: dict, var: Path, port: int, stop: threadi
         "",
         f"Demo logins (also in {var / 'demo-logins.txt'}):",
     ]
-    lines += [f"  {role:<12} {user} / {password}" for role, user, password in read_logins(var)]
+    lines += [
+        f"  {role:<12} {user} / {password}   (TOTP secret {secret})"
+        for role, user, password, secret in read_logins(var)
+    ]
+    lines += [
+        "",
+        "Every account needs its second factor: add the TOTP secret to an authenticator app,",
+        "or print the current code with:  .venv/bin/python manage.py demo_code USERNAME",
+    ]
     lines += ["", "Press Ctrl-C to stop.", ""]
     say("\n".join(lines))
 

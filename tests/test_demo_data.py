@@ -138,12 +138,20 @@ def test_names_in_every_script_find_the_same_person(demo):
 def test_one_user_per_role_with_the_printed_password(demo):
     lines = (demo / "demo-logins.txt").read_text().splitlines()
     logins = [line.split("\t") for line in lines if not line.startswith("#")]
-    assert [role for role, _, _ in logins] == list(ROLES)
+    assert [row[0] for row in logins] == list(ROLES)
     assert stat.S_IMODE((demo / "demo-logins.txt").stat().st_mode) == 0o600
-    for role, username, password in logins:
+    for role, username, password, secret in logins:
         user = authenticate(username=username, password=password)
         assert user is not None
         assert user.groups.filter(name=role).exists()
+        # The printed second factor is the one enrolled: its current code is accepted.
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        from accounts.services import totp_code
+
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        assert TOTP(authenticator).validate_code(totp_code(secret))
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
 

@@ -70,16 +70,25 @@ def read_logins(path: Path) -> dict[str, tuple[str, str]]:
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split("\t")
-            if len(parts) == 3 and not line.startswith("#"):
-                role, username, password = parts
+            if len(parts) >= 3 and not line.startswith("#"):
+                role, username, password = parts[:3]
                 logins[username] = (role, password)
     return logins
 
 
-def write_logins(path: Path, logins: dict[str, tuple[str, str]]) -> None:
+def write_logins(
+    path: Path, logins: dict[str, tuple[str, str]], secrets_by_user: dict[str, str] | None = None
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# Haven demo logins: role, username, password. Local only: never commit this file."]
-    lines += [f"{role}\t{username}\t{password}" for username, (role, password) in logins.items()]
+    secrets_by_user = secrets_by_user or {}
+    lines = [
+        "# Haven demo logins: role, username, password, TOTP secret. "
+        "Local only: never commit this file."
+    ]
+    lines += [
+        f"{role}\t{username}\t{password}\t{secrets_by_user.get(username, '')}"
+        for username, (role, password) in logins.items()
+    ]
     text = "\n".join(lines) + "\n"
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
@@ -383,7 +392,12 @@ class Command(BaseCommand):
         with run_tasks_here():
             with transaction.atomic():
                 loader.load({username: password for username, (_, password) in logins.items()})
-            write_logins(path, logins)
+            # Every staff account needs a second factor: enrol the demo users in TOTP so the
+            # printed logins work (`manage.py demo_code USER` prints the current code).
+            from accounts.services import demo_totp_enrol
+
+            totp = {name: demo_totp_enrol(user) for name, user in loader.users.items()}
+            write_logins(path, logins, totp)
             self.report(loader, path)
             for module_name in OPTIONAL_LOADERS:
                 try:
