@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
@@ -56,6 +58,25 @@ class BatchSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    mapping = serializers.UUIDField(required=False, allow_null=True)
+    group = serializers.UUIDField(required=False, allow_null=True)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    group_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    encoding = serializers.CharField(required=False, max_length=20, default="auto")
+
+
+class DecideSerializer(serializers.Serializer):
+    line_number = serializers.IntegerField(min_value=1)
+    decision = serializers.CharField(max_length=20)
+
+
+class MergeSerializer(serializers.Serializer):
+    keep = serializers.UUIDField()
+    merge = serializers.UUIDField()
+
+
 def row_json(row: ImportRow, user) -> dict:
     candidate = None
     if row.candidate is not None:
@@ -78,6 +99,7 @@ def row_json(row: ImportRow, user) -> dict:
 
 class MappingList(APIView):
     permission_classes = [CanImport]
+    serializer_class = MappingSerializer
 
     def get(self, request):
         return Response(MappingSerializer(ImportMapping.objects.all(), many=True).data)
@@ -92,31 +114,35 @@ class MappingList(APIView):
 class BatchList(APIView):
     permission_classes = [CanImport]
     parser_classes = [MultiPartParser, FormParser]
+    serializer_class = BatchSerializer
 
+    @extend_schema(operation_id="imports_api_batches_list", responses=BatchSerializer(many=True))
     def get(self, request):
         batches = batches_for(request.user)[:100]
         return Response(BatchSerializer(batches, many=True).data)
 
+    @extend_schema(request=UploadSerializer, responses={201: BatchSerializer})
     def post(self, request):
-        upload = request.FILES.get("file")
-        if upload is None:
-            return Response({"file": ["A CSV or XLSX file is required."]}, status=400)
+        form = UploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        upload = data["file"]
         mapping = None
-        if request.data.get("mapping"):
-            mapping = get_object_or_404(ImportMapping, pk=request.data["mapping"])
+        if data.get("mapping"):
+            mapping = get_object_or_404(ImportMapping, pk=data["mapping"])
         group = None
-        if request.data.get("group"):
-            group = get_object_or_404(Group, pk=request.data["group"])
+        if data.get("group"):
+            group = get_object_or_404(Group, pk=data["group"])
         try:
             batch = import_preview(
                 content=upload.read(),
                 file_name=upload.name,
                 mapping=mapping,
                 by=request.user,
-                source=request.data.get("source", ""),
+                source=data["source"],
                 group=group,
-                group_name=request.data.get("group_name", ""),
-                encoding=request.data.get("encoding", "auto"),
+                group_name=data["group_name"],
+                encoding=data["encoding"],
             )
         except ImportFileError as exc:
             return Response({"file": [str(exc)]}, status=400)
@@ -125,6 +151,7 @@ class BatchList(APIView):
 
 class BatchDetail(APIView):
     permission_classes = [CanImport]
+    serializer_class = BatchSerializer
 
     def get(self, request, pk):
         batch = get_object_or_404(batches_for(request.user), pk=pk)
@@ -141,16 +168,22 @@ class BatchDetail(APIView):
 class BatchAction(APIView):
     permission_classes = [CanImport]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    serializer_class = BatchSerializer
     action = ""
 
+    @extend_schema(request=DecideSerializer, responses=BatchSerializer)
     def post(self, request, pk):
         batch = get_object_or_404(batches_for(request.user), pk=pk)
+        decision = None
+        if self.action == "decide":
+            decision = DecideSerializer(data=request.data)
+            decision.is_valid(raise_exception=True)
         try:
-            if self.action == "decide":
+            if decision is not None:
                 import_decide(
                     batch=batch,
-                    line_number=int(request.data.get("line_number", 0)),
-                    decision=request.data.get("decision", ""),
+                    line_number=decision.validated_data["line_number"],
+                    decision=decision.validated_data["decision"],
                     by=request.user,
                 )
             elif self.action == "commit":
@@ -181,6 +214,7 @@ def person_json(person: Person) -> dict:
 class Duplicates(APIView):
     permission_classes = [CanImport]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         pairs = duplicate_candidates(user=request.user, limit=200)
         record_read(
@@ -206,10 +240,13 @@ class Merge(APIView):
     permission_classes = [CanImport]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(request=MergeSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
+        form = MergeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
         visible = Person.objects.visible_to(request.user)
-        keep = get_object_or_404(visible, pk=request.data.get("keep"))
-        other = get_object_or_404(visible, pk=request.data.get("merge"))
+        keep = get_object_or_404(visible, pk=form.validated_data["keep"])
+        other = get_object_or_404(visible, pk=form.validated_data["merge"])
         try:
             record = person_merge(keep=keep, merge=other, by=request.user)
         except PermissionDenied as exc:

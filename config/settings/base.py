@@ -173,7 +173,7 @@ SPECTACULAR_SETTINGS = {
         "InterimStatusEnum": "casework.models.InterimStatus",
         "YesNoUnknownEnum": "casework.models.Consent",
         "DatePrecisionEnum": "casework.models.DatePrecision",
-        "RoleEnum": "accounts.roles.Role",
+        "AuthorityRoleEnum": "advocacy.models.AuthorityRole",
     },
 }
 
