@@ -434,21 +434,50 @@ def _startup_failed(launcher: Launcher, what: str) -> int:
 # --- test --------------------------------------------------------------------------------------
 
 
+# Debian packages the suite needs: the browser for the browser tests, and the text-shaping
+# libraries WeasyPrint renders PDFs with (without harfbuzz-subset it falls back to a slow path).
+SYSTEM_PACKAGES = ["chromium", "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
+
+
+def _missing_packages() -> list[str]:
+    missing = []
+    for name in SYSTEM_PACKAGES:
+        if name == "chromium":
+            if not CHROMIUM.exists():
+                missing.append(name)
+            continue
+        status = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", name],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        if "install ok installed" not in status.stdout:
+            missing.append(name)
+    return missing
+
+
 def ensure_chromium() -> None:
-    if CHROMIUM.exists():
+    if not shutil.which("dpkg-query"):
+        missing = [] if CHROMIUM.exists() else ["chromium"]
+    else:
+        missing = _missing_packages()
+    if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing Debian's chromium for the browser tests (apt-get install -y chromium) ...")
+        say(
+            f"Installing Debian packages for the tests (apt-get install -y {' '.join(missing)}) ..."
+        )
         apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "chromium"]
+        install = ["apt-get", "install", "-y", *missing]
         if subprocess.run(install, env=apt_env, stdin=subprocess.DEVNULL).returncode != 0:
             # A fresh machine has no package lists yet.
             subprocess.run(["apt-get", "update"], env=apt_env, stdin=subprocess.DEVNULL)
             subprocess.run(install, env=apt_env, stdin=subprocess.DEVNULL)
     else:
         say(
-            f"Browser tests will be skipped: {CHROMIUM} is missing and installing it needs root "
-            "(apt-get install chromium)."
+            f"Missing Debian packages ({' '.join(missing)}) need root to install: browser tests "
+            "will be skipped and PDFs may render slowly."
         )
     if not CHROMIUM.exists() and in_ci():
         raise Failure(f"CI=true needs {CHROMIUM} for the browser tests, and it is missing.", 4)

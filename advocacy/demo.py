@@ -111,9 +111,14 @@ def load(stdout=None) -> UrgentAction:
     authorities = []
     for data in AUTHORITIES:
         keys = {k: data[k] for k in ("country", "title", "name")}
-        authority, _created = Authority.objects.update_or_create(
-            **keys, defaults={k: v for k, v in data.items() if k not in keys}
-        )
+        defaults = {k: v for k, v in data.items() if k not in keys}
+        authority, _created = Authority.objects.get_or_create(**keys, defaults=defaults)
+        # Save only what differs: a second demo load must not add history rows.
+        changed = [k for k, v in defaults.items() if getattr(authority, k) != v]
+        if changed:
+            for k in changed:
+                setattr(authority, k, defaults[k])
+            authority.save(update_fields=changed)
         authorities.append(authority)
     _say(stdout, f"advocacy: {len(authorities)} authorities")
 
