@@ -1,7 +1,431 @@
+"""The pages people work in: home per role, persons (list, search as you type, the person
+page, a welfare check in a few seconds), groups (log an event before names are known, add
+members later), and the lawyer's proceedings.
+
+Views parse, check and render; reads are in casework.selectors, writes in casework.services.
+Every view refuses anyone without a staff role (the URL walk test checks it), every read of a
+person goes through the visibility gate, and a restricted person an unassigned user asks for
+is a 404, the same answer as a person who does not exist.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.mixins import audit_page_read
+from accounts.roles import STAFF_ROLES, Role, user_roles
+
+from . import forms, selectors, services
+from . import models as m
+from .access import visible
+
+PAGE_SIZE = 25
 
 
-@login_required
+def staff_required(view):
+    """Logged in (the middleware adds the second factor) and holding a staff role."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not user_roles(request.user) & STAFF_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def url_or_none(name: str, *args) -> str | None:
+    """A link to a page another engineer may not have built yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _page(request, qs):
+    paginator = Paginator(qs, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Home
+# ---------------------------------------------------------------------------------------------
+
+
+@staff_required
 def home(request):
-    return render(request, "home.html")
+    """What needs me today, per role (a user with several roles sees each part)."""
+    roles = user_roles(request.user)
+    today = timezone.localdate()
+    ctx = {
+        "roles": roles,
+        "today": today,
+        "no_contact_days": selectors.NO_CONTACT_DAYS,
+        "inbox_count": selectors.alert_inbox_count(request.user),
+        "inbox_url": url_or_none("engine:inbox"),
+        "board_url": url_or_none("engine:board"),
+        "deadlines_url": url_or_none("engine:deadlines"),
+    }
+    shown = []
+    if roles & {Role.CASEWORKER, Role.ADMIN}:
+        ctx["no_contact"] = selectors.detained_without_contact(request.user, today=today)
+        ctx["transfers"] = selectors.transfers_reported(request.user, today=today)
+        shown += ctx["no_contact"] + [c.person for c in ctx["transfers"]]
+    if roles & {Role.LAWYER, Role.ADMIN}:
+        ctx["deadlines"] = selectors.deadlines_due(request.user, today=today)
+        shown += [d.person for d in ctx["deadlines"]]
+    if roles & {Role.COORDINATOR, Role.ADMIN}:
+        ctx["risk_available"] = selectors.risk_model() is not None
+        ctx["at_risk"] = selectors.persons_at_risk(request.user)
+        ctx["imminent_without_ua"] = [
+            p for p in ctx["at_risk"] if p.risk.level == "imminent" and not p.has_issued_ua
+        ]
+        ctx["uas_due"] = selectors.urgent_actions_due(today=today)
+        ctx["uas_open"] = selectors.urgent_actions_open()
+        ctx["ua_available"] = selectors.urgent_action_model() is not None
+        shown += ctx["at_risk"]
+    audit_page_read(request, shown)
+    return render(request, "home.html", ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons
+# ---------------------------------------------------------------------------------------------
+
+
+@staff_required
+def person_list(request):
+    status = request.GET.get("status", "")
+    if status not in m.PersonStatus.values:
+        status = ""
+    sort = request.GET.get("sort", "name")
+    if sort not in selectors.PERSON_SORTS:
+        sort = "name"
+    detained = request.GET.get("detained") == "1"
+    mine = request.GET.get("mine") == "1"
+    page = _page(
+        request,
+        selectors.persons_list(
+            request.user, status=status, detained=detained, mine=mine, sort=sort
+        ),
+    )
+    audit_page_read(request, list(page))
+    query = {"status": status, "detained": "1" if detained else "", "mine": "1" if mine else ""}
+    keep = "&".join(f"{k}={v}" for k, v in query.items() if v)
+    return render(
+        request,
+        "casework/person_list.html",
+        {
+            "page": page,
+            "statuses": m.PersonStatus.choices,
+            "status": status,
+            "sort": sort,
+            "detained": detained,
+            "mine": mine,
+            "keep": keep,
+            "search_form": forms.SearchForm(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def person_search(request):
+    """Search as you type. POST, so the words typed (names) never sit in a URL, an access log
+    or a Referer header. Answers the result fragment to htmx, the whole page otherwise."""
+    form = forms.SearchForm(request.POST)
+    results = selectors.persons_search(request.user, form.data.get("q", ""))
+    audit_page_read(request, results)
+    ctx = {"results": results, "searched": len(form.data.get("q", "").strip()) >= 2}
+    group = None
+    if request.POST.get("group"):
+        group = m.Group.objects.filter(pk=request.POST["group"]).first()
+        ctx["group"] = group
+    if request.htmx:
+        return render(request, "casework/_search_results.html", ctx)
+    ctx["search_form"] = form
+    return render(request, "casework/search.html", ctx)
+
+
+def _person_or_404(request, pk) -> m.Person:
+    person = selectors.person_for_page(request.user, pk)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _actions(request, person: m.Person) -> dict:
+    user = request.user
+    ua_draft = url_or_none("advocacy:draft")
+    return {
+        "can_welfare": user.has_perm("casework.add_welfarecheck"),
+        "can_proceedings": user.has_perm("casework.add_appeal"),
+        "can_groups": user.has_perm("casework.add_groupmembership"),
+        "ua_draft_url": ua_draft if user.has_perm("advocacy.add_urgentaction") else None,
+        "admin_url": url_or_none("admin:casework_person_change", person.pk)
+        if user.has_perm("casework.change_person")
+        else None,
+    }
+
+
+@staff_required
+def person_detail(request, pk):
+    person = _person_or_404(request, pk)
+    audit_page_read(request, person)
+    by_source = selectors.deadlines_by_source(person)
+    risk = selectors.current_risk([person.pk]).get(person.pk)
+    ctx = {
+        "person": person,
+        "names": list(person.names.all()),
+        "relatives": selectors.relatives_of(request.user, person),
+        "risk": risk,
+        "risk_reasons": selectors.reasons_of(risk),
+        "risk_available": selectors.risk_model() is not None,
+        "deadlines": selectors.open_deadlines(person),
+        "deadlines_available": selectors.deadline_model() is not None,
+        "detentions": list(person.detentions.select_related("facility")),
+        "welfare_checks": list(person.welfare_checks.all()[:5]),
+        "groups": list(person.groups.all()),
+        "proceedings": _proceedings(person, by_source),
+        "timeline": selectors.timeline(person),
+        "welfare_form": forms.WelfareCheckForm(),
+        **_actions(request, person),
+    }
+    return render(request, "casework/person_detail.html", ctx)
+
+
+def _proceedings(person: m.Person, by_source) -> dict:
+    def with_deadlines(rows, source_type):
+        rows = list(rows)
+        for r in rows:
+            r.deadlines = by_source.get((source_type, str(r.pk)), [])
+        return rows
+
+    measures = with_deadlines(
+        person.interim_measures.prefetch_related("reaffirmations"), "casework.interimmeasure"
+    )
+    return {
+        "extraditions": with_deadlines(
+            person.extradition_requests.all(), "casework.extraditionrequest"
+        ),
+        "asylum_claims": with_deadlines(person.asylum_claims.all(), "casework.asylumclaim"),
+        "appeals": with_deadlines(
+            person.appeals.select_related(
+                "extradition_request", "asylum_claim", "detention", "removal_order", "lower_appeal"
+            ).prefetch_related("hearings"),
+            "casework.appeal",
+        ),
+        "interim_measures": measures,
+        "detentions_deadlines": {
+            str(k[1]): v for k, v in by_source.items() if k[0] == "casework.detention"
+        },
+    }
+
+
+@staff_required
+@require_POST
+def welfare_check_add(request, pk):
+    """The 30-second form: posted by htmx from the person page, answered with the form (fresh,
+    or with its errors) and the latest checks."""
+    _need(request, "casework.add_welfarecheck")
+    person = _person_or_404(request, pk)
+    form = forms.WelfareCheckForm(request.POST)
+    saved = None
+    if form.is_valid():
+        saved = services.welfare_check_record(person=person, by=request.user, **form.cleaned_data)
+        form = forms.WelfareCheckForm()
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Welfare check recorded."))
+        return redirect("casework:person", pk=person.pk)
+    return render(
+        request,
+        "casework/_welfare.html",
+        {
+            "person": person,
+            "welfare_form": form,
+            "welfare_checks": list(person.welfare_checks.all()[:5]),
+            "saved": saved,
+            "can_welfare": True,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Groups
+# ---------------------------------------------------------------------------------------------
+
+
+@staff_required
+def group_list(request):
+    sort = request.GET.get("sort", "name")
+    page = _page(request, selectors.groups_list(sort))
+    return render(request, "casework/group_list.html", {"page": page, "sort": sort})
+
+
+@staff_required
+def group_event_log(request):
+    """One action for "29 men moved from the camp to the detention centre in Osh": the group
+    (new or existing), its estimated size, and the event, before any name is known."""
+    _need(request, "casework.add_groupevent")
+    form = forms.GroupEventForm(request.POST or None, initial=request.GET.dict() or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            group = data["group"]
+            if group is None:
+                group = m.Group(name=data["new_group_name"], estimated_size=data["estimated_size"])
+                group._history_user = request.user
+                group.save()
+            elif data["estimated_size"] and data["estimated_size"] != group.estimated_size:
+                group.estimated_size = data["estimated_size"]
+                group._history_user = request.user
+                group.save(update_fields=["estimated_size", "updated_at"])
+            services.group_event_record(
+                group=group,
+                by=request.user,
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                facility=data["facility"],
+                estimated_count=data["estimated_count"] or data["estimated_size"],
+                source=data["source"],
+                notes=data["notes"],
+            )
+        messages.success(request, _("Group event logged. Add members when their names are known."))
+        return redirect("casework:group", pk=group.pk)
+    return render(request, "casework/group_event_form.html", {"form": form})
+
+
+@staff_required
+def group_detail(request, pk):
+    group = get_object_or_404(m.Group, pk=pk)
+    members = list(
+        m.Person.objects.visible_to(request.user).filter(memberships__group=group).distinct()
+    )
+    audit_page_read(request, members)
+    known = group.memberships.count()
+    return render(
+        request,
+        "casework/group_detail.html",
+        {
+            "group": group,
+            "members": members,
+            "known": known,
+            "hidden": known - len(members),
+            "events": list(group.events.select_related("facility", "recorded_by")),
+            "can_add": request.user.has_perm("casework.add_groupmembership"),
+            "search_form": forms.SearchForm(),
+            "ua_draft_url": url_or_none("advocacy:draft")
+            if request.user.has_perm("advocacy.add_urgentaction")
+            else None,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def group_member_add(request, pk):
+    _need(request, "casework.add_groupmembership")
+    group = get_object_or_404(m.Group, pk=pk)
+    form = forms.MemberAddForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    person = (
+        m.Person.objects.visible_to(request.user).filter(pk=form.cleaned_data["person"]).first()
+    )
+    if person is None:
+        raise Http404
+    if not m.GroupMembership.objects.filter(group=group, person=person).exists():
+        services.group_member_add(group=group, person=person, by=request.user)
+        messages.success(request, _("Member added."))
+    return redirect("casework:group", pk=group.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Proceedings (lawyers)
+# ---------------------------------------------------------------------------------------------
+
+
+def _proceeding_kind(kind: str):
+    if kind not in forms.PROCEEDINGS:
+        raise Http404
+    return forms.PROCEEDINGS[kind]
+
+
+@staff_required
+def proceeding_edit(request, person_pk, kind, pk=None):
+    """Create or edit an extradition request, asylum claim, appeal or interim measure."""
+    model, form_class = _proceeding_kind(kind)
+    action = "change" if pk else "add"
+    _need(request, f"casework.{action}_{model._meta.model_name}")
+    person = _person_or_404(request, person_pk)
+    instance = get_object_or_404(model, pk=pk, person=person) if pk else model(person=person)
+    extra = {"person": person} if form_class is forms.AppealForm else {}
+    form = form_class(request.POST or None, instance=instance, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                obj = form.save()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved: %(what)s.") % {"what": model._meta.verbose_name})
+            return redirect(reverse("casework:person", args=[person.pk]) + f"#{kind}-{obj.pk}")
+    deadlines = []
+    if pk:
+        audit_page_read(request, instance)
+        deadlines = selectors.deadlines_by_source(person).get(
+            (model._meta.label_lower, str(instance.pk)), []
+        )
+    return render(
+        request,
+        "casework/proceeding_form.html",
+        {
+            "person": person,
+            "form": form,
+            "kind": kind,
+            "what": model._meta.verbose_name,
+            "instance": instance if pk else None,
+            "deadlines": deadlines,
+            "reaffirmation_form": forms.ReaffirmationForm() if kind == "interim" and pk else None,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def reaffirmation_add(request, person_pk, pk):
+    _need(request, "casework.add_reaffirmation")
+    person = _person_or_404(request, person_pk)
+    measure = get_object_or_404(
+        visible(m.InterimMeasure.objects, request.user), pk=pk, person=person
+    )
+    form = forms.ReaffirmationForm(request.POST, instance=m.Reaffirmation(measure=measure))
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+            messages.success(request, _("Reaffirmation recorded."))
+        except Exception:  # noqa: BLE001 - the unique (measure, day) constraint
+            messages.error(request, _("This reaffirmation is already recorded."))
+    else:
+        messages.error(request, _("Give the date of the reaffirmation."))
+    return redirect("casework:proceeding-edit", person_pk=person.pk, kind="interim", pk=measure.pk)

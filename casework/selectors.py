@@ -1,0 +1,489 @@
+"""Reads for the pages people work in: lists, the person page, the timeline, the home page.
+
+Every read goes through the visibility gate (casework.access). Each function runs a fixed
+number of queries whatever the number of rows: the page tests pin those counts.
+
+The engine and advocacy are read here only through `apps.get_model` and lazy imports, behind
+guards: casework must keep working (and importing) without them, and parts of them (risk,
+alerts) are still being built beside these pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from . import models as m
+from .access import person_visibility_q, visible
+
+# The caseworker's default: BRIEF §6 "welfare check overdue ... no confirmed contact for 3 days".
+NO_CONTACT_DAYS = 3
+TRANSFER_WINDOW_DAYS = 14
+HOME_LIMIT = 50
+
+# ---------------------------------------------------------------------------------------------
+# Optional models of other apps
+# ---------------------------------------------------------------------------------------------
+
+
+def optional_model(app_label: str, name: str, *fields: str):
+    """The model if it is installed and has these fields, else None."""
+    try:
+        model = apps.get_model(app_label, name)
+        for f in fields:
+            model._meta.get_field(f)
+    except (LookupError, FieldDoesNotExist):
+        return None
+    return model
+
+
+def risk_model():
+    return optional_model("engine", "RiskAssessment", "person", "level")
+
+
+def deadline_model():
+    return optional_model("engine", "Deadline", "person", "due_on", "status")
+
+
+def urgent_action_model():
+    return optional_model("advocacy", "UrgentAction", "persons", "send_before", "status")
+
+
+def current_risk(person_ids) -> dict:
+    """person id -> the current risk assessment row (or {} before the risk model exists)."""
+    model = risk_model()
+    if model is None or not person_ids:
+        return {}
+    qs = model.objects.filter(person_id__in=list(person_ids))
+    try:
+        model._meta.get_field("is_current")
+        qs = qs.filter(is_current=True)
+    except FieldDoesNotExist:
+        pass
+    order = [
+        f
+        for f in ("-assessed_at", "-computed_at", "-created_at")
+        if _has_field(model, f.lstrip("-"))
+    ]
+    if order:
+        qs = qs.order_by(*order)
+    found = {}
+    for row in qs:
+        found.setdefault(row.person_id, row)
+    return found
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+        return True
+    except FieldDoesNotExist:
+        return False
+
+
+def reasons_of(assessment) -> list[str]:
+    """The sentences that fired, whatever the risk model calls them."""
+    if assessment is None:
+        return []
+    for name in ("reasons", "signals", "why"):
+        value = getattr(assessment, name, None)
+        if value:
+            if isinstance(value, str):
+                return [line for line in value.splitlines() if line.strip()]
+            out = []
+            for item in value:
+                if isinstance(item, dict):
+                    out.append(item.get("sentence") or item.get("text") or str(item))
+                else:
+                    out.append(str(item))
+            return out
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons list and search
+# ---------------------------------------------------------------------------------------------
+
+PERSON_SORTS = {
+    "name": ("primary_name", "case_number"),
+    "-name": ("-primary_name", "case_number"),
+    "case": ("case_number",),
+    "-case": ("-case_number",),
+    "updated": ("updated_at", "case_number"),
+    "-updated": ("-updated_at", "case_number"),
+}
+
+
+def persons_list(
+    user, *, status: str = "", detained: bool = False, mine: bool = False, sort: str = "name"
+) -> QuerySet:
+    """Visible persons, filtered and sorted. One query for the page (assigned staff joined)."""
+    qs = m.Person.objects.visible_to(user).select_related("assigned_caseworker", "assigned_lawyer")
+    if status:
+        qs = qs.filter(status=status)
+    if detained:
+        qs = qs.filter(
+            Exists(m.Detention.objects.filter(person=OuterRef("pk"), ended_on__isnull=True))
+        )
+    if mine:
+        qs = qs.filter(Q(assigned_caseworker=user) | Q(assigned_lawyer=user))
+    return qs.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"]))
+
+
+SEARCH_LIMIT = 20
+
+
+def persons_search(user, text: str) -> list[m.Person]:
+    """Visible persons any of whose names matches `text` in any script, with their names."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    return list(
+        m.Person.objects.visible_to(user)
+        .search(text)
+        .prefetch_related("names")
+        .order_by("primary_name", "case_number")[:SEARCH_LIMIT]
+    )
+
+
+def groups_list(sort: str = "name") -> QuerySet:
+    from django.db.models import Count
+
+    order = {"name": "name", "-name": "-name", "size": "estimated_size", "-size": "-estimated_size"}
+    return m.Group.objects.annotate(known=Count("memberships")).order_by(
+        order.get(sort, "name"), "id"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Home
+# ---------------------------------------------------------------------------------------------
+
+
+def detained_without_contact(user, *, today: date, days: int = NO_CONTACT_DAYS) -> list[m.Person]:
+    """Visible persons in an open detention whose last confirmed contact is more than `days`
+    ago, or who have none: what a caseworker must never miss (BRIEF §1). Oldest first."""
+    cutoff = timezone.make_aware(
+        datetime.combine(today - timedelta(days=days), datetime.min.time())
+    )
+    qs = (
+        m.Person.objects.visible_to(user)
+        .filter(Exists(m.Detention.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)))
+        .annotate(
+            last_contact=Max(
+                "welfare_checks__observed_at", filter=Q(welfare_checks__contact_confirmed=True)
+            )
+        )
+        .filter(Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
+        .order_by("last_contact", "primary_name")
+    )
+    rows = list(qs[:HOME_LIMIT])
+    for p in rows:
+        p.days_without_contact = (
+            (today - timezone.localdate(p.last_contact)).days if p.last_contact else None
+        )
+    return rows
+
+
+def transfers_reported(user, *, today: date) -> list[m.WelfareCheck]:
+    since = timezone.make_aware(
+        datetime.combine(today - timedelta(days=TRANSFER_WINDOW_DAYS), datetime.min.time())
+    )
+    return list(
+        visible(m.WelfareCheck.objects, user)
+        .filter(transfer_reported=True, observed_at__gte=since)
+        .select_related("person")
+        .order_by("-observed_at")[:HOME_LIMIT]
+    )
+
+
+def deadlines_due(user, *, today: date, days: int = 7) -> list:
+    """Open or missed deadlines of my persons: overdue, then the next `days` days."""
+    if deadline_model() is None:
+        return []
+    from engine.selectors import deadlines_for
+
+    rows = list(deadlines_for(user, today=today).filter(due_on__lte=today + timedelta(days=days)))
+    for d in rows:
+        d.days_left = (d.due_on - today).days
+        d.overdue = d.due_on < today
+    return rows[:HOME_LIMIT]
+
+
+def persons_at_risk(user, levels=("imminent", "high")) -> list:
+    """Visible persons whose current risk is one of `levels`, imminent first, each with
+    `.risk` and `.has_issued_ua` (whether an issued UA covers them)."""
+    model = risk_model()
+    if model is None:
+        return []
+    qs = model.objects.filter(person_visibility_q(user, "person"), level__in=list(levels))
+    if _has_field(model, "is_current"):
+        qs = qs.filter(is_current=True)
+    rows = list(qs.select_related("person")[: HOME_LIMIT * 2])
+    ua = urgent_action_model()
+    covered = set()
+    if ua is not None and rows:
+        covered = set(
+            ua.objects.filter(
+                status__in=["issued", "updated"], persons__in=[r.person_id for r in rows]
+            ).values_list("persons", flat=True)
+        )
+    seen, out = set(), []
+    for r in sorted(rows, key=lambda r: (list(levels).index(r.level), r.person.primary_name)):
+        if r.person_id in seen:
+            continue
+        seen.add(r.person_id)
+        person = r.person
+        person.risk = r
+        person.has_issued_ua = r.person_id in covered
+        out.append(person)
+    return out[:HOME_LIMIT]
+
+
+def urgent_actions_due(*, today: date, days: int = 7) -> list:
+    """Issued UAs whose send-before date is within `days` or has passed, soonest first."""
+    model = urgent_action_model()
+    if model is None:
+        return []
+    rows = list(
+        model.objects.filter(
+            status__in=["issued"],
+            send_before__isnull=False,
+            send_before__lte=today + timedelta(days),
+        ).order_by("send_before")[:HOME_LIMIT]
+    )
+    for ua in rows:
+        ua.days_left = (ua.send_before - today).days
+    return rows
+
+
+def urgent_actions_open() -> list:
+    model = urgent_action_model()
+    if model is None:
+        return []
+    return list(
+        model.objects.filter(status__in=["draft", "in_review"]).order_by("-created_at")[:20]
+    )
+
+
+def alert_inbox_count(user) -> int | None:
+    """Unread alerts for `user`, or None while the alert inbox does not exist yet."""
+    model = optional_model("engine", "Alert")
+    if model is None:
+        return None
+    qs = model.objects.all()
+    for name in ("recipient", "user", "to"):
+        if _has_field(model, name):
+            qs = qs.filter(**{name: user})
+            break
+    else:
+        return None
+    for name, _value in (("read_at", None), ("seen_at", None), ("acknowledged_at", None)):
+        if _has_field(model, name):
+            qs = qs.filter(**{f"{name}__isnull": True})
+            break
+    else:
+        if _has_field(model, "is_read"):
+            qs = qs.filter(is_read=False)
+    return qs.count()
+
+
+# ---------------------------------------------------------------------------------------------
+# The person page
+# ---------------------------------------------------------------------------------------------
+
+
+def person_for_page(user, pk) -> m.Person | None:
+    return (
+        m.Person.objects.visible_to(user)
+        .select_related("assigned_caseworker", "assigned_lawyer")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class Relative:
+    person: m.Person
+    kind_label: str
+    risk: object = None
+
+
+def relatives_of(user, person: m.Person) -> list[Relative]:
+    """Visible relatives in both directions, each with their own current risk."""
+    out: list[Relative] = []
+    forward = visible(m.Relationship.objects.filter(person=person), user).filter(
+        person_visibility_q(user, "relative")
+    )
+    for r in forward.select_related("relative"):
+        # (A, child, B): A is the child of B, so B is shown on A's page as "parent of".
+        out.append(Relative(r.relative, _inverse_label(r.kind)))
+    backward = m.Relationship.objects.filter(relative=person).filter(
+        person_visibility_q(user, "person")
+    )
+    for r in backward.select_related("person"):
+        out.append(Relative(r.person, r.get_kind_display()))
+    risks = current_risk([r.person.pk for r in out])
+    for r in out:
+        r.risk = risks.get(r.person.pk)
+    return out
+
+
+def _inverse_label(kind: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "spouse": _("Spouse"),
+        "child": _("Parent"),
+        "parent": _("Child"),
+        "sibling": _("Sibling"),
+    }.get(kind, _("Other relative"))
+
+
+def open_deadlines(person: m.Person) -> list:
+    model = deadline_model()
+    if model is None:
+        return []
+    return list(
+        model.objects.filter(person=person, status__in=["open", "missed"])
+        .select_related("rule")
+        .order_by("due_on", "kind")
+    )
+
+
+def deadlines_by_source(person: m.Person) -> dict[tuple[str, str], list]:
+    """(source_type, source_id) -> live deadlines: what each proceeding produced."""
+    model = deadline_model()
+    if model is None:
+        return {}
+    out: dict[tuple[str, str], list] = defaultdict(list)
+    for d in model.objects.filter(person=person).exclude(status="superseded").order_by("due_on"):
+        out[(d.source_type, d.source_id)].append(d)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The timeline: every fact and every change, from the history tables
+# ---------------------------------------------------------------------------------------------
+
+# model -> the path from its historical row to the person (None: the person's own history).
+TIMELINE_MODELS: list[tuple[type, str]] = [
+    (m.Person, "id"),
+    (m.PersonName, "person_id"),
+    (m.Relationship, "person_id"),
+    (m.GroupMembership, "person_id"),
+    (m.Detention, "person_id"),
+    (m.WelfareCheck, "person_id"),
+    (m.ExtraditionRequest, "person_id"),
+    (m.AsylumClaim, "person_id"),
+    (m.RemovalOrder, "person_id"),
+    (m.Appeal, "person_id"),
+    (m.InterimMeasure, "person_id"),
+    (m.Return, "person_id"),
+]
+# Facts whose history rows reach the person through a parent: (model, parent field, parent).
+TIMELINE_CHILDREN = [
+    (m.Hearing, "appeal_id", m.Appeal),
+    (m.Reaffirmation, "measure_id", m.InterimMeasure),
+    (m.PostReturnReport, "return_record_id", m.Return),
+]
+SKIP_FIELDS = {"id", "created_at", "updated_at", "search_key", "primary_name", "person"}
+TIMELINE_LIMIT = 200
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime
+    who: str
+    what: str
+    action: str  # "+", "~", "-"
+    changes: list[Change] = field(default_factory=list)
+    summary: str = ""
+
+
+def _display(model, fname: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        f = model._meta.get_field(fname)
+    except FieldDoesNotExist:
+        return str(value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        from django.utils.translation import gettext as _
+
+        return _("yes") if value else _("no")
+    if f.is_relation:
+        return "…"  # related rows are named on their own pages, never by id here
+    return str(value)
+
+
+def _tracked_fields(model) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIP_FIELDS and f.editable and not f.name.endswith("_ptr")
+    ]
+
+
+def timeline(person: m.Person, *, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """Every historical row of the person and their facts, newest first, with what changed
+    compared with the row before it. One query per fact model, whatever the number of changes: diffs are computed in memory."""
+    entries: list[TimelineEntry] = []
+    sources = [(model, {path: person.pk}) for model, path in TIMELINE_MODELS]
+    for child, parent_field, parent in TIMELINE_CHILDREN:
+        parent_ids = parent.history.filter(person_id=person.pk).values("id")
+        sources.append((child, {f"{parent_field}__in": parent_ids}))
+    for model, filters in sources:
+        fields = _tracked_fields(model)
+        rows = list(
+            model.history.filter(**filters)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous = {}
+        for row in rows:
+            prev = previous.get(row.id)
+            changes = []
+            for f in fields:
+                new = getattr(row, f.attname)
+                old = getattr(prev, f.attname) if prev is not None else None
+                if prev is None and (new is None or new == "" or new == f.get_default()):
+                    continue
+                if prev is not None and old == new:
+                    continue
+                changes.append(
+                    Change(
+                        str(f.verbose_name),
+                        _display(model, f.name, old) if prev is not None else "",
+                        _display(model, f.name, new),
+                    )
+                )
+            previous[row.id] = row
+            if prev is not None and row.history_type == "~" and not changes:
+                continue
+            entries.append(
+                TimelineEntry(
+                    when=row.history_date,
+                    who=row.history_user.get_username() if row.history_user_id else "",
+                    what=str(model._meta.verbose_name),
+                    action=row.history_type,
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
