@@ -21,6 +21,7 @@ class DetentionFact:
     legal_basis: str = "unknown"
     country: str = ""
     transferred_from_id: str | None = None
+    incommunicado: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ExtraditionFact:
     decided_on: date | None = None
     notified_on: date | None = None
     received_on: date | None = None
+    requesting_state: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class AsylumFact:
     authority_kind: str = "state"
     decided_on: date | None = None
     notified_on: date | None = None
+    lodged_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,14 @@ class InterimFact:
     complaint_transmitted_on: date | None = None
     decision_on: date | None = None
     respondent_state: str = ""
+
+    def in_force_on(self, day: date) -> bool:
+        """Granted on or before `day` and not lifted by then (as casework.InterimMeasure)."""
+        return (
+            self.granted_on is not None
+            and self.granted_on <= day
+            and (self.lifted_on is None or self.lifted_on > day)
+        )
 
 
 @dataclass(frozen=True)

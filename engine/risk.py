@@ -1,152 +1,166 @@
 """Return risk: which signals fire for a person on a day, and what level they add up to.
 
 Pure functions: facts, the signal table and today in; an assessment out. No ORM, no clock.
+The person's own facts are the deadline core's `PersonFacts` (engine/facts.py); `RiskFacts`
+adds what only risk needs: welfare observations, the person's groups' events, relatives, and
+other persons' returns (evidence about the states the person is exposed to).
 
-How signals combine is data (engine.RiskSignal rows, editable by an admin): each signal has a
-weight, and optionally a floor ("this signal alone makes the person at least `high`"). The
-level is the higher of the floor and the band the summed weight falls in (THRESHOLDS). The
-defaults below are what practitioners told us and what the seeds show:
+How signals combine is data (engine.RiskSignal and engine.RiskThreshold rows, editable by an
+admin, shipped by migration 0004): each signal has a weight, optionally a floor ("this signal
+alone makes the person at least `high`") and a window in days. The level is the higher of the
+highest floor among the signals that fired and the band their summed weight falls in. Weights
+are never negative, so a signal that fires can never lower a level.
+
+The defaults are what practitioners told us and what the seeds show:
 
 * Osh, 2005: 29 men moved from a camp to a detention centre while UNHCR's assessment was
-  pending, four already returned: transfer + pending UNHCR + group members returned +
-  detained = imminent on the day of the transfer.
+  pending, four men already returned from Kyrgyzstan: detained + transfer + pending UNHCR +
+  recent returns from the state + no interim measure = imminent on the day of the transfer.
 * Almaty, 2011: appeals rejected on 15 March, CAT interim measures in force: detained +
-  extradition approved + appeal rejected = high despite the measures; after 28 were returned
-  on 9 June while measures were in force, the state has shown it ignores them = imminent.
+  extradition approved + appeal rejected (or the window to appeal expired) + asylum refused =
+  at least high despite the measures; once 28 were returned on 9 June while measures were in
+  force, the state has shown it ignores them: imminent for everyone it still holds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-LEVELS = ["none", "monitoring", "elevated", "high", "imminent"]
-# Lowest summed weight for each level above "none".
-THRESHOLDS = {"monitoring": 1, "elevated": 30, "high": 60, "imminent": 100}
+from .calendar import WorkCalendar
+from .deadlines import _MONTHS, ComputedDeadline, compute_deadlines, fmt
+from .facts import DetentionFact, InterimFact, PersonFacts, RuleSpec
+
+LEVELS = ("none", "monitoring", "elevated", "high", "imminent")
+# Lowest summed weight for each level above "none" (engine.RiskThreshold rows).
+DEFAULT_THRESHOLDS: dict[str, int] = {"monitoring": 1, "elevated": 30, "high": 60, "imminent": 100}
+# A person is "at risk" (for alerts on UA send-before dates) from this level up.
+AT_RISK_FROM = "elevated"
 
 
 def level_rank(level: str) -> int:
     return LEVELS.index(level)
 
 
+def at_least(level: str | None, floor: str) -> bool:
+    return level is not None and level_rank(level) >= level_rank(floor)
+
+
+COUNTRY_NAMES = {
+    "CN": "China",
+    "KG": "Kyrgyzstan",
+    "KZ": "Kazakhstan",
+    "RU": "Russia",
+    "TJ": "Tajikistan",
+    "TM": "Turkmenistan",
+    "TR": "Turkey",
+    "UA": "Ukraine",
+    "UZ": "Uzbekistan",
+}
+BODY_NAMES = {
+    "cat": "the UN Committee against Torture",
+    "hrc": "the UN Human Rights Committee",
+    "ecthr": "the European Court of Human Rights",
+    "other": "an international body",
+}
+
+
+def country(code: str) -> str:
+    return COUNTRY_NAMES.get(code, code or "the state")
+
+
 # ---------------------------------------------------------------------------------------------
-# Input
+# Input: what risk needs beyond PersonFacts
 # ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class DetentionFact:
-    id: str
-    started_on: date
-    ended_on: date | None
-    incommunicado: bool
-    facility_country: str
-    transferred_from_id: str | None = None
+class Observation:
+    """A welfare check, reduced to what risk reads."""
 
-
-@dataclass(frozen=True)
-class ExtraditionFact:
-    id: str
-    status: str  # pending, approved, refused, withdrawn, executed
-    requesting_state: str
-    requested_state: str
-    decided_on: date | None
-
-
-@dataclass(frozen=True)
-class AppealFact:
-    id: str
-    target_kind: str  # extradition_request, asylum_claim, detention, removal_order, lower_appeal
-    outcome: str
-    decided_on: date | None
-    court_level: str
-
-
-@dataclass(frozen=True)
-class AsylumFact:
-    id: str
-    authority_kind: str  # state, unhcr
-    decision: str
-    decided_on: date | None
-    lodged_on: date | None
-
-
-@dataclass(frozen=True)
-class InterimFact:
-    id: str
-    body: str
-    respondent_state: str
-    granted_on: date | None
-    lifted_on: date | None
-
-    def in_force_on(self, day: date) -> bool:
-        return (
-            self.granted_on is not None
-            and self.granted_on <= day
-            and (self.lifted_on is None or self.lifted_on > day)
-        )
-
-
-@dataclass(frozen=True)
-class RemovalFact:
-    id: str
-    scheduled_removal_on: date | None
-
-
-@dataclass(frozen=True)
-class WelfareFact:
     observed_on: date
-    contact_confirmed: bool
-    transfer_reported: bool
+    contact_confirmed: bool = True
+    transfer_reported: bool = False
 
 
 @dataclass(frozen=True)
 class GroupEventFact:
-    group_name: str
-    kind: str  # detained, transferred, released, returned, threatened
+    """An event of a group the person belongs to (kind: casework.GroupEventKind)."""
+
+    group: str
+    kind: str
     occurred_on: date
+    estimated_count: int | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class RelativeFact:
-    kind: str
-    detained: bool
-    returned_on: date | None
+    relation: str  # what the relative is to the person: spouse, child, parent, sibling, other
+    detentions: tuple[tuple[date, date | None], ...] = ()  # (started_on, ended_on)
+    returned_on: date | None = None
+
+    def detained_on(self, day: date) -> bool:
+        return any(s <= day and (e is None or e > day) for s, e in self.detentions)
 
 
 @dataclass(frozen=True)
 class ReturnEvidence:
-    """Another person's return, as evidence about the returning state."""
+    """Another person's return, as evidence about the state that returned them."""
 
+    person_id: str
     from_country: str
     returned_on: date
-    interim_measure_in_force: bool
-    same_group: bool
+    precision: str = "day"  # day, month, year (casework.DatePrecision)
+    interim_measures: tuple[InterimFact, ...] = ()
+    same_group: bool = False
+
+    @property
+    def despite_interim(self) -> tuple[InterimFact, ...]:
+        """The measures that were in force on the day of the return."""
+        return tuple(m for m in self.interim_measures if m.in_force_on(self.returned_on))
+
+    @property
+    def when(self) -> str:
+        if self.precision == "year":
+            return f"in {self.returned_on.year}"
+        if self.precision == "month":
+            return f"in {_MONTHS[self.returned_on.month - 1]} {self.returned_on.year}"
+        return f"on {fmt(self.returned_on)}"
 
 
 @dataclass(frozen=True)
 class RiskFacts:
-    person_id: str
+    facts: PersonFacts
     returned_on: date | None = None
-    detentions: tuple[DetentionFact, ...] = ()
-    extraditions: tuple[ExtraditionFact, ...] = ()
-    appeals: tuple[AppealFact, ...] = ()
-    asylum_claims: tuple[AsylumFact, ...] = ()
-    interim_measures: tuple[InterimFact, ...] = ()
-    removal_orders: tuple[RemovalFact, ...] = ()
-    welfare: tuple[WelfareFact, ...] = ()
+    observations: tuple[Observation, ...] = ()
     group_events: tuple[GroupEventFact, ...] = ()
     relatives: tuple[RelativeFact, ...] = ()
     other_returns: tuple[ReturnEvidence, ...] = ()
-    missed_appeal_deadlines: tuple[date, ...] = ()
+    # Due dates of appeal deadlines that passed with no appeal lodged (from the deadline core).
+    missed_appeal_windows: tuple[date, ...] = ()
+
+    @property
+    def person_id(self) -> str:
+        return self.facts.person_id
 
 
 @dataclass(frozen=True)
 class SignalSetting:
+    """One engine.RiskSignal row, as the core sees it."""
+
     code: str
     weight: int
     floor: str = "none"
+    window_days: int | None = None
     enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Fired:
+    code: str
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,15 @@ class Reason:
     code: str
     sentence: str
     weight: int
+    floor: str = "none"
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "sentence": self.sentence,
+            "weight": self.weight,
+            "floor": self.floor,
+        }
 
 
 @dataclass(frozen=True)
@@ -162,38 +185,44 @@ class Assessment:
     score: int
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
 
+    def reasons_json(self) -> list[dict]:
+        return [r.as_dict() for r in self.reasons]
+
+    def has(self, code: str) -> bool:
+        return any(r.code == code for r in self.reasons)
+
 
 # ---------------------------------------------------------------------------------------------
-# Defaults (shipped by a data migration; editable)
+# Defaults (copied, frozen, into migration 0004; a test keeps the two equal)
 # ---------------------------------------------------------------------------------------------
 
 DEFAULT_SIGNALS: dict[str, SignalSetting] = {
     s.code: s
     for s in [
         SignalSetting("detained", 15),
+        SignalSetting("incommunicado", 25),
+        SignalSetting("no_contact", 20, window_days=3),
+        SignalSetting("transfer_reported", 40, window_days=14),
         SignalSetting("extradition_approved", 30),
         SignalSetting("appeal_rejected", 30),
         SignalSetting("appeal_window_expired", 30),
         SignalSetting("no_interim_measure", 15),
-        SignalSetting("state_returned_despite_interim", 50),
+        SignalSetting("state_returned_despite_interim", 50, floor="high", window_days=730),
+        SignalSetting("returns_from_state", 35, window_days=180),
+        SignalSetting("group_members_returned", 35),
         SignalSetting("asylum_refused", 20),
         SignalSetting("unhcr_pending", 15),
-        SignalSetting("transfer_reported", 40),
-        SignalSetting("group_members_returned", 35),
-        SignalSetting("no_contact", 25),
-        SignalSetting("incommunicado", 25),
         SignalSetting("relatives_detained", 10),
-        SignalSetting("removal_scheduled", 60, floor="imminent"),
+        SignalSetting("relatives_returned", 10),
+        SignalSetting("state_pressure", 20, window_days=90),
+        SignalSetting("removal_scheduled", 60, floor="imminent", window_days=7),
     ]
 }
 
-# Windows (days) for "recent" events: practice defaults, editable with the signals.
-TRANSFER_WINDOW = 14
-NO_CONTACT_DAYS = 3
 
-
-def _fmt(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+def _window(settings: Mapping[str, SignalSetting], code: str) -> int:
+    setting = settings.get(code) or DEFAULT_SIGNALS[code]
+    return setting.window_days if setting.window_days is not None else 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,181 +230,387 @@ def _fmt(d: date) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _open_detention(f: RiskFacts, today: date) -> DetentionFact | None:
+def open_detention(facts: PersonFacts, today: date) -> DetentionFact | None:
     current = [
         d
-        for d in f.detentions
+        for d in facts.detentions
         if d.started_on <= today and (d.ended_on is None or d.ended_on > today)
     ]
     return max(current, key=lambda d: d.started_on) if current else None
 
 
-def signals(f: RiskFacts, today: date) -> list[tuple[str, str]]:
-    """(code, sentence) for every signal that fires on `today`, from facts known by then."""
-    fired: list[tuple[str, str]] = []
-    detention = _open_detention(f, today)
+def exposed_states(facts: PersonFacts, today: date) -> set[str]:
+    """The states that could return the person: where they are held, where they claimed
+    asylum, who was asked to extradite them, who issued a removal order, who is bound by an
+    interim measure for them."""
+    states = {d.country for d in facts.detentions if d.started_on <= today}
+    states |= {c.country for c in facts.asylum_claims}
+    states |= {
+        e.requested_state for e in facts.extraditions if e.status not in ("refused", "withdrawn")
+    }
+    states |= {o.country for o in facts.removal_orders if o.issued_on <= today}
+    states |= {m.respondent_state for m in facts.interim_measures}
+    return {s for s in states if s}
+
+
+def last_confirmed_contact(rf: RiskFacts, today: date) -> date | None:
+    seen = [
+        o.observed_on for o in rf.observations if o.contact_confirmed and o.observed_on <= today
+    ]
+    if seen:
+        return max(seen)
+    if not rf.observations and rf.facts.last_confirmed_contact_on:
+        last = rf.facts.last_confirmed_contact_on
+        return last if last <= today else None
+    return None
+
+
+def signals(  # noqa: C901 - one short block per signal reads better than a dispatch table
+    rf: RiskFacts, today: date, settings: Mapping[str, SignalSetting] | None = None
+) -> list[Fired]:
+    """Every signal that fires on `today`, from facts known by then, each with a sentence
+    naming the facts it rests on. `settings` only supplies the windows (days)."""
+    settings = settings or DEFAULT_SIGNALS
+    f = rf.facts
+    fired: list[Fired] = []
+
+    def fire(code: str, sentence: str) -> None:
+        fired.append(Fired(code, sentence))
+
+    detention = open_detention(f, today)
     if detention:
-        fired.append(("detained", f"Detained since {_fmt(detention.started_on)}."))
+        where = f" in {country(detention.country)}" if detention.country else ""
+        fire("detained", f"Detained{where} since {fmt(detention.started_on)}.")
+        if detention.incommunicado:
+            fire("incommunicado", "Held incommunicado.")
+        window = _window(settings, "no_contact")
+        last = last_confirmed_contact(rf, today)
+        if last is not None and last < detention.started_on:
+            last = None  # contact before this detention says nothing about it
+        since = last or detention.started_on
+        if (today - since).days > window:
+            what = (
+                f"since {fmt(last)}"
+                if last
+                else f"since the detention began on {fmt(detention.started_on)}"
+            )
+            # No day count in the sentence: it would change every day, and a changed sentence
+            # is a new assessment row.
+            fire("no_contact", f"No confirmed contact {what} (more than {window} days).")
+
+    window_start = today - timedelta(days=_window(settings, "transfer_reported"))
+    transfers = [
+        (o.observed_on, "reported at a welfare check")
+        for o in rf.observations
+        if o.transfer_reported and window_start <= o.observed_on <= today
+    ]
+    transfers += [
+        (e.occurred_on, f"of the group “{e.group}”")
+        for e in rf.group_events
+        if e.kind == "transferred" and window_start <= e.occurred_on <= today
+    ]
+    transfers += [
+        (d.started_on, "to a new place of detention")
+        for d in f.detentions
+        if d.transferred_from_id and window_start <= d.started_on <= today
+    ]
+    if transfers:
+        on, how = max(transfers)
+        fire("transfer_reported", f"Transfer {how} on {fmt(on)}.")
 
     approved = [
         e
         for e in f.extraditions
         if e.status == "approved" and e.decided_on and e.decided_on <= today
     ]
-    for e in approved[:1]:
-        fired.append(
-            (
-                "extradition_approved",
-                f"Extradition to {e.requesting_state} approved on {_fmt(e.decided_on)}.",
-            )
+    if approved:
+        e = max(approved, key=lambda e: e.decided_on)
+        to = f" to {country(e.requesting_state)}" if e.requesting_state else ""
+        fire(
+            "extradition_approved",
+            f"Extradition{to} approved by {country(e.requested_state)} on {fmt(e.decided_on)}.",
         )
 
-    rejected = [
-        a
-        for a in f.appeals
-        if a.outcome == "rejected"
-        and a.decided_on
-        and a.decided_on <= today
-        and a.target_kind
-        in {"extradition_request", "asylum_claim", "removal_order", "lower_appeal"}
-    ]
+    rejected = _final_rejections(f, today)
     if rejected:
-        last = max(rejected, key=lambda a: a.decided_on)
-        fired.append(("appeal_rejected", f"Appeal rejected on {_fmt(last.decided_on)}."))
-    expired = [d for d in f.missed_appeal_deadlines if d < today]
+        a = max(rejected, key=lambda a: a.decided_on)
+        fire(
+            "appeal_rejected",
+            f"Appeal against the {_TARGETS.get(a.target_kind, 'decision')} rejected on "
+            f"{fmt(a.decided_on)}.",
+        )
+    expired = [d for d in rf.missed_appeal_windows if d < today]
     if expired:
-        fired.append(
-            (
-                "appeal_window_expired",
-                f"The time to appeal ran out on {_fmt(max(expired))} with no appeal lodged.",
-            )
+        fire(
+            "appeal_window_expired",
+            f"The time to appeal ran out on {fmt(max(expired))} with no appeal lodged.",
         )
 
     in_force = [m for m in f.interim_measures if m.in_force_on(today)]
-    at_risk_of_removal = bool(approved or detention or f.removal_orders)
-    if at_risk_of_removal and not in_force:
-        fired.append(("no_interim_measure", "No interim measure is in force."))
-    if in_force:
-        states = {m.respondent_state for m in in_force}
-        ignored = [
-            r
-            for r in f.other_returns
-            if r.interim_measure_in_force and r.from_country in states and r.returned_on <= today
-        ]
-        if ignored:
-            latest = max(r.returned_on for r in ignored)
-            fired.append(
-                (
-                    "state_returned_despite_interim",
-                    f"{', '.join(sorted(states))} returned {len(ignored)} people despite interim "
-                    f"measures in force, most recently on {_fmt(latest)}; the measure protecting "
-                    f"this person may not be respected.",
-                )
+    exposed = bool(
+        detention
+        or approved
+        or any(o.issued_on <= today for o in f.removal_orders if o.scheduled_removal_on != today)
+    )
+    if exposed and not in_force:
+        fire("no_interim_measure", "No interim measure is in force.")
+
+    states = exposed_states(f, today)
+    evidence = [
+        r for r in rf.other_returns if r.returned_on <= today and r.person_id != f.person_id
+    ]
+    since = today - timedelta(days=_window(settings, "state_returned_despite_interim"))
+    ignored = [
+        r
+        for r in evidence
+        if r.despite_interim and r.from_country in states and r.returned_on >= since
+    ]
+    if ignored:
+        latest = max(ignored, key=lambda r: r.returned_on)
+        bodies = sorted(
+            {BODY_NAMES.get(m.body, m.body) for r in ignored for m in r.despite_interim}
+        )
+        protection = (
+            "the measure protecting this person may not be respected either"
+            if in_force
+            else "no interim measure protects this person"
+        )
+        fire(
+            "state_returned_despite_interim",
+            f"{country(latest.from_country)} returned {len(ignored)} "
+            f"{_people(len(ignored))} despite interim measures of {' and '.join(bodies)} in "
+            f"force, most recently {latest.when}; {protection}.",
+        )
+
+    since = today - timedelta(days=_window(settings, "returns_from_state"))
+    recent = [r for r in evidence if r.from_country in states and r.returned_on >= since]
+    if recent:
+        by_state: dict[str, list[ReturnEvidence]] = {}
+        for r in recent:
+            by_state.setdefault(r.from_country, []).append(r)
+        state, returns = max(by_state.items(), key=lambda kv: (len(kv[1]), kv[0]))
+        latest = max(returns, key=lambda r: r.returned_on)
+        fire(
+            "returns_from_state",
+            f"{len(returns)} {_people(len(returns))} already returned from {country(state)} "
+            f"within the last {_window(settings, 'returns_from_state')} days, most recently "
+            f"{latest.when}.",
+        )
+
+    same_group = [r for r in evidence if r.same_group]
+    group_returns = [e for e in rf.group_events if e.kind == "returned" and e.occurred_on <= today]
+    if same_group or group_returns:
+        if group_returns:
+            e = max(group_returns, key=lambda e: e.occurred_on)
+            count = e.estimated_count or len(same_group)
+            fire(
+                "group_members_returned",
+                f"{count} {_people(count)} of the group “{e.group}” returned on "
+                f"{fmt(e.occurred_on)}.",
+            )
+        else:
+            latest = max(same_group, key=lambda r: r.returned_on)
+            fire(
+                "group_members_returned",
+                f"{len(same_group)} {_people(len(same_group))} of the same group already "
+                f"returned, most recently {latest.when}.",
             )
 
     refused = [
         c
         for c in f.asylum_claims
-        if c.decision in {"refused", "excluded", "revoked"}
+        if c.decision in ("refused", "excluded", "revoked")
         and c.decided_on
         and c.decided_on <= today
     ]
     if refused:
-        last = max(refused, key=lambda c: c.decided_on)
-        verb = "revoked" if last.decision == "revoked" else "refused"
-        fired.append(("asylum_refused", f"Asylum {verb} on {_fmt(last.decided_on)}."))
+        c = max(refused, key=lambda c: c.decided_on)
+        what = {
+            "revoked": "Refugee status revoked",
+            "excluded": "Asylum refused under an exclusion clause",
+        }.get(c.decision, "Asylum refused")
+        by = "by UNHCR" if c.authority_kind == "unhcr" else f"in {country(c.country)}"
+        fire("asylum_refused", f"{what} {by} on {fmt(c.decided_on)}.")
+
     pending_unhcr = [
         c
         for c in f.asylum_claims
         if c.authority_kind == "unhcr"
-        and (c.decision == "pending" or (c.decided_on and c.decided_on > today))
         and (c.lodged_on is None or c.lodged_on <= today)
+        and (c.decision == "pending" or (c.decided_on is not None and c.decided_on > today))
     ]
     if pending_unhcr:
-        fired.append(
-            (
-                "unhcr_pending",
-                "UNHCR has not completed its assessment; a pending assessment did not stop "
-                "returns in Osh in 2005.",
-            )
+        fire(
+            "unhcr_pending",
+            "UNHCR has not completed its assessment of the claim; a pending assessment did not "
+            "stop returns from Kyrgyzstan in 2005.",
         )
 
-    window = today - timedelta(days=TRANSFER_WINDOW)
-    transfers = [
-        w.observed_on for w in f.welfare if w.transfer_reported and window <= w.observed_on <= today
-    ]
-    transfers += [
-        e.occurred_on
-        for e in f.group_events
-        if e.kind == "transferred" and window <= e.occurred_on <= today
-    ]
-    transfers += [
-        d.started_on
-        for d in f.detentions
-        if d.transferred_from_id and window <= d.started_on <= today
-    ]
-    if transfers:
-        fired.append(("transfer_reported", f"Transfer reported on {_fmt(max(transfers))}."))
-
-    group_returns = [r for r in f.other_returns if r.same_group and r.returned_on <= today]
-    if group_returns:
-        fired.append(
-            (
-                "group_members_returned",
-                f"{len(group_returns)} people of the same group already returned, most recently "
-                f"on {_fmt(max(r.returned_on for r in group_returns))}.",
-            )
-        )
-
-    if detention:
-        if detention.incommunicado:
-            fired.append(("incommunicado", "Held incommunicado."))
-        contacts = [
-            w.observed_on for w in f.welfare if w.contact_confirmed and w.observed_on <= today
-        ]
-        last_contact = max(contacts) if contacts else None
-        if last_contact is None or (today - last_contact).days > NO_CONTACT_DAYS:
-            since = f"since {_fmt(last_contact)}" if last_contact else "since the detention began"
-            fired.append(("no_contact", f"No confirmed contact {since}."))
-
-    detained_relatives = [r for r in f.relatives if r.detained]
+    detained_relatives = sorted({r.relation for r in rf.relatives if r.detained_on(today)})
     if detained_relatives:
-        kinds = ", ".join(sorted({r.kind for r in detained_relatives}))
-        fired.append(("relatives_detained", f"Relatives detained ({kinds})."))
+        fire("relatives_detained", f"Relatives detained: {', '.join(detained_relatives)}.")
+    returned_relatives = [r for r in rf.relatives if r.returned_on and r.returned_on <= today]
+    if returned_relatives:
+        r = max(returned_relatives, key=lambda r: r.returned_on)
+        relations = ", ".join(sorted({r.relation for r in returned_relatives}))
+        fire(
+            "relatives_returned",
+            f"Relatives already returned ({relations}), most recently on {fmt(r.returned_on)}.",
+        )
 
+    # The fact chosen for "the requesting state's pressure publicly reported": a group event of
+    # kind "threatened" (an authority publicly asked that the group be detained or removed).
+    since = today - timedelta(days=_window(settings, "state_pressure"))
+    threats = [
+        e for e in rf.group_events if e.kind == "threatened" and since <= e.occurred_on <= today
+    ]
+    if threats:
+        e = max(threats, key=lambda e: e.occurred_on)
+        source = f" ({e.source})" if e.source else ""
+        fire(
+            "state_pressure",
+            f"Detention or removal of the group “{e.group}” publicly requested on "
+            f"{fmt(e.occurred_on)}{source}.",
+        )
+
+    horizon = today + timedelta(days=_window(settings, "removal_scheduled"))
     soon = [
-        r.scheduled_removal_on
-        for r in f.removal_orders
-        if r.scheduled_removal_on and today <= r.scheduled_removal_on <= today + timedelta(days=7)
+        o.scheduled_removal_on
+        for o in f.removal_orders
+        if o.scheduled_removal_on and today <= o.scheduled_removal_on <= horizon
     ]
     if soon:
-        fired.append(("removal_scheduled", f"Removal scheduled for {_fmt(min(soon))}."))
+        fire("removal_scheduled", f"Removal scheduled for {fmt(min(soon))}.")
     return fired
 
 
+_TARGETS = {
+    "extradition_request": "extradition decision",
+    "asylum_claim": "asylum decision",
+    "removal_order": "removal order",
+    "lower_appeal": "lower court's decision",
+    "detention": "detention",
+}
+
+
+def _people(n: int) -> str:
+    return "person" if n == 1 else "people"
+
+
+def _final_rejections(f: PersonFacts, today: date):
+    """Rejected appeals (against a decision that can lead to a return) with no higher appeal
+    lodged by `today` that is still pending or succeeded."""
+    known = [a for a in f.appeals if a.lodged_on is None or a.lodged_on <= today]
+    rejected = [
+        a
+        for a in known
+        if a.outcome == "rejected"
+        and a.decided_on
+        and a.decided_on <= today
+        and a.target_kind != "detention"
+    ]
+    still_open = {
+        a.target_id
+        for a in known
+        if a.target_kind == "lower_appeal"
+        and (
+            a.outcome in ("pending", "granted", "remitted")
+            or not a.decided_on
+            or a.decided_on > today
+        )
+    }
+    return [a for a in rejected if a.id not in still_open]
+
+
+# ---------------------------------------------------------------------------------------------
+# Combining
+# ---------------------------------------------------------------------------------------------
+
+
+def combine(
+    fired: Iterable[Fired],
+    settings: Mapping[str, SignalSetting] | None = None,
+    thresholds: Mapping[str, int] | None = None,
+) -> Assessment:
+    """Signals -> level: the higher of the highest floor and the band of the summed weight.
+    Disabled and unknown signals are left out, reasons and all."""
+    settings = settings or DEFAULT_SIGNALS
+    thresholds = thresholds or DEFAULT_THRESHOLDS
+    reasons: dict[str, Reason] = {}
+    for f in fired:
+        setting = settings.get(f.code)
+        if setting is None or not setting.enabled or f.code in reasons:
+            continue
+        reasons[f.code] = Reason(f.code, f.sentence, max(setting.weight, 0), setting.floor)
+    score = sum(r.weight for r in reasons.values())
+    level = "none"
+    for candidate in LEVELS[1:]:
+        minimum = thresholds.get(candidate)
+        if minimum is not None and score >= minimum:
+            level = candidate
+    for r in reasons.values():
+        if level_rank(r.floor) > level_rank(level):
+            level = r.floor
+    ordered = sorted(reasons.values(), key=lambda r: (-level_rank(r.floor), -r.weight, r.code))
+    return Assessment(level, score, tuple(ordered))
+
+
 def assess(
-    f: RiskFacts, today: date, settings: dict[str, SignalSetting] | None = None
+    rf: RiskFacts,
+    today: date,
+    settings: Mapping[str, SignalSetting] | None = None,
+    thresholds: Mapping[str, int] | None = None,
 ) -> Assessment:
     """The person's level on `today`. A returned person has no return risk left to assess:
-    what happens to them is tracked through post-return reports."""
-    settings = settings or DEFAULT_SIGNALS
-    if f.returned_on and f.returned_on <= today:
+    what happens to them is followed through post-return reports (and is evidence for
+    everyone else's risk)."""
+    if rf.returned_on and rf.returned_on <= today:
         return Assessment(
-            "none", 0, (Reason("returned", f"Returned on {_fmt(f.returned_on)}.", 0),)
+            "none",
+            0,
+            (
+                Reason(
+                    "returned",
+                    f"Returned on {fmt(rf.returned_on)}: follow the post-return reports.",
+                    0,
+                ),
+            ),
         )
-    reasons = []
-    floor = "none"
-    for code, sentence in signals(f, today):
-        setting = settings.get(code)
-        if setting is None or not setting.enabled:
-            continue
-        reasons.append(Reason(code, sentence, setting.weight))
-        if level_rank(setting.floor) > level_rank(floor):
-            floor = setting.floor
-    score = sum(r.weight for r in reasons)
-    banded = "none"
-    for level in LEVELS[1:]:
-        if score >= THRESHOLDS[level]:
-            banded = level
-    level = max(banded, floor, key=level_rank)
-    return Assessment(level, score, tuple(sorted(reasons, key=lambda r: -r.weight)))
+    return combine(signals(rf, today, settings), settings, thresholds)
+
+
+def missed_appeal_windows(deadlines: Iterable[ComputedDeadline]) -> tuple[date, ...]:
+    """Due dates of appeal deadlines the deadline core marked missed (no appeal lodged)."""
+    return tuple(
+        sorted(
+            d.due_on
+            for d in deadlines
+            if d.kind.value.startswith("appeal_") and d.status == "missed"
+        )
+    )
+
+
+def assess_with_deadlines(
+    facts: PersonFacts,
+    extra: Mapping,
+    today: date,
+    *,
+    specs: Iterable[RuleSpec],
+    calendars: Mapping[str, WorkCalendar],
+    settings: Mapping[str, SignalSetting] | None = None,
+    thresholds: Mapping[str, int] | None = None,
+) -> tuple[list[ComputedDeadline], Assessment]:
+    """A person's deadlines and risk on `today`, together, because each reads the other: an
+    appeal window that expired unused is a risk signal, and an imminent risk shortens the
+    welfare-check period (1 day instead of 3). The deadlines are computed with the level
+    stored before; if the new level crosses "imminent" either way, once more with it. Appeal
+    deadlines do not depend on the level, so the assessment stands."""
+    specs = list(specs)
+    deadlines = compute_deadlines(facts, specs, today, calendars)
+    rf = RiskFacts(facts=facts, missed_appeal_windows=missed_appeal_windows(deadlines), **extra)
+    assessment = assess(rf, today, settings, thresholds)
+    if (assessment.level == "imminent") != (facts.risk_level == "imminent"):
+        deadlines = compute_deadlines(
+            replace(facts, risk_level=assessment.level), specs, today, calendars
+        )
+    return deadlines, assessment

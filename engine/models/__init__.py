@@ -1,5 +1,6 @@
 """Engine models, one module per concern; issue 6 adds risk and alerts beside these."""
 
+from .alerts import Alert, AlertKind, AlertPreference, DeliveryStatus, Digest
 from .deadlines import (
     ACTIONABLE_STATUSES,
     LIVE_STATUSES,
@@ -9,12 +10,22 @@ from .deadlines import (
     Reminder,
     hash_token,
 )
+from .risk import RiskAssessment, RiskLevel, RiskSignal, RiskThreshold
 from .rules import AdjustmentKind, CalendarAdjustment, Rule
 
 __all__ = [
     "ACTIONABLE_STATUSES",
     "LIVE_STATUSES",
     "AdjustmentKind",
+    "Alert",
+    "AlertKind",
+    "AlertPreference",
+    "DeliveryStatus",
+    "Digest",
+    "RiskAssessment",
+    "RiskLevel",
+    "RiskSignal",
+    "RiskThreshold",
     "CalendarAdjustment",
     "CalendarToken",
     "Deadline",
