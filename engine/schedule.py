@@ -6,6 +6,8 @@ switch it off or slow it down from the admin; changing it is a code change, revi
 """
 
 SWEEP_EVERY_SECONDS = 15 * 60
+OUTBOX_EVERY_SECONDS = 60
+DIGESTS_EVERY_SECONDS = 5 * 60
 
 BEAT_SCHEDULE: dict = {
     "engine-sweep": {
@@ -13,5 +15,18 @@ BEAT_SCHEDULE: dict = {
         "schedule": SWEEP_EVERY_SECONDS,
         # A sweep still queued when the next one is due is redundant: let it expire.
         "options": {"expires": SWEEP_EVERY_SECONDS - 60},
+    },
+    # The e-mail outbox: retries failed alert e-mails when due, reclaims stale claims. Each
+    # commit that raises alerts also enqueues it at once.
+    "engine-alert-outbox": {
+        "task": "engine.tasks.alert_outbox_task",
+        "schedule": OUTBOX_EVERY_SECONDS,
+        "options": {"expires": OUTBOX_EVERY_SECONDS - 10},
+    },
+    # Digests due (each user's chosen time): unique per user and day, so running often is safe.
+    "engine-digests": {
+        "task": "engine.tasks.digests_task",
+        "schedule": DIGESTS_EVERY_SECONDS,
+        "options": {"expires": DIGESTS_EVERY_SECONDS - 30},
     },
 }

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from casework import models as cw
@@ -82,6 +82,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         "legal_basis",
         "facility__country",
         "transferred_from_id",
+        "incommunicado",
     ):
         bucket[str(d["person_id"])]["detentions"].append(
             DetentionFact(
@@ -92,6 +93,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
                 legal_basis=d["legal_basis"],
                 country=d["facility__country"] or "",
                 transferred_from_id=_s(d["transferred_from_id"]),
+                incommunicado=d["incommunicado"],
             )
         )
 
@@ -104,14 +106,28 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
     }
 
     for e in persons_rows(cw.ExtraditionRequest.objects, ids).values(
-        "id", "person_id", "requested_state", "status", "decided_on", "notified_on", "received_on"
+        "id",
+        "person_id",
+        "requested_state",
+        "status",
+        "decided_on",
+        "notified_on",
+        "received_on",
+        "requesting_state",
     ):
         bucket[str(e.pop("person_id"))]["extraditions"].append(
             ExtraditionFact(**{**e, "id": str(e["id"])})
         )
 
     for c in persons_rows(cw.AsylumClaim.objects, ids).values(
-        "id", "person_id", "country", "decision", "authority_kind", "decided_on", "notified_on"
+        "id",
+        "person_id",
+        "country",
+        "decision",
+        "authority_kind",
+        "decided_on",
+        "notified_on",
+        "lodged_on",
     ):
         bucket[str(c.pop("person_id"))]["asylum_claims"].append(
             AsylumFact(**{**c, "id": str(c["id"])})
@@ -270,7 +286,7 @@ def deadlines_for(
     visible person's deadlines. `scope="all"` widens a lawyer to everything visible (cover
     for a colleague). Default statuses: open and missed (what still needs someone).
     """
-    from django.db.models import Case, IntegerField, Q, Value, When
+    from django.db.models import Case, IntegerField, Value, When
 
     from accounts.roles import Role, user_roles
     from casework.access import person_visibility_q
@@ -305,4 +321,294 @@ def deadlines_for(
             )
         )
         .order_by("urgency", "due_on", "kind", "id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Return risk: what risk reads beyond PersonFacts
+# ---------------------------------------------------------------------------------------------
+
+ISSUED_UA_STATUSES = ("issued", "updated")
+_INVERSE_RELATION = {"child": "parent", "parent": "child"}
+
+
+def return_evidence() -> list:
+    """Every Return, with the returned person's interim measures and groups: the evidence
+    about states (three queries, once per sweep; returns are few)."""
+    from .risk import ReturnEvidence
+
+    returns = list(
+        cw.Return.objects.values_list(
+            "person_id", "from_country", "returned_on", "returned_on_precision"
+        )
+    )
+    ids = [r[0] for r in returns]
+    measures: dict[str, list[InterimFact]] = defaultdict(list)
+    for m in cw.InterimMeasure.objects.filter(person_id__in=ids).values(
+        "id", "person_id", "body", "status", "granted_on", "lifted_on", "respondent_state"
+    ):
+        measures[str(m.pop("person_id"))].append(InterimFact(**{**m, "id": str(m["id"])}))
+    groups: dict[str, set[str]] = defaultdict(set)
+    for pid, gid in cw.GroupMembership.objects.filter(person_id__in=ids).values_list(
+        "person_id", "group_id"
+    ):
+        groups[str(pid)].add(str(gid))
+    return [
+        (
+            groups[str(pid)],
+            ReturnEvidence(
+                person_id=str(pid),
+                from_country=from_country,
+                returned_on=returned_on,
+                precision=precision,
+                interim_measures=tuple(measures[str(pid)]),
+            ),
+        )
+        for pid, from_country, returned_on, precision in returns
+    ]
+
+
+def risk_inputs(person_ids: Sequence, evidence: list) -> dict[str, dict]:
+    """Per person (str id): returned_on, observations, group_events, relatives, other_returns:
+    the keyword arguments of RiskFacts besides `facts`. Seven queries for any batch size.
+    `evidence` is return_evidence(), loaded once per sweep."""
+    from dataclasses import replace
+
+    from .risk import GroupEventFact, Observation, RelativeFact
+
+    ids = [str(i) for i in person_ids]
+    wanted = set(ids)
+    out: dict[str, dict] = {pid: defaultdict(list) for pid in ids}
+
+    for pid, returned_on in persons_rows(cw.Return.objects, person_ids).values_list(
+        "person_id", "returned_on"
+    ):
+        if str(pid) in wanted:
+            out[str(pid)]["returned_on"] = returned_on
+
+    for pid, at, confirmed, transfer in (
+        persons_rows(cw.WelfareCheck.objects, person_ids)
+        .order_by("observed_at")
+        .values_list("person_id", "observed_at", "contact_confirmed", "transfer_reported")
+    ):
+        if str(pid) in wanted:
+            out[str(pid)]["observations"].append(
+                Observation(timezone.localdate(at), confirmed, transfer)
+            )
+
+    memberships: dict[str, set[str]] = defaultdict(set)
+    for pid, gid in persons_rows(cw.GroupMembership.objects, person_ids).values_list(
+        "person_id", "group_id"
+    ):
+        if str(pid) in wanted:
+            memberships[str(pid)].add(str(gid))
+    group_ids = {g for gs in memberships.values() for g in gs}
+    events: dict[str, list[GroupEventFact]] = defaultdict(list)
+    for gid, name, kind, on, count, source in cw.GroupEvent.objects.filter(
+        group_id__in=list(group_ids)
+    ).values_list("group_id", "group__name", "kind", "occurred_on", "estimated_count", "source"):
+        events[str(gid)].append(GroupEventFact(name, kind, on, count, source))
+    for pid, gs in memberships.items():
+        out[pid]["group_events"] = [e for g in sorted(gs) for e in events[g]]
+
+    # Relationship (A, kind, B) reads "A is the kind of B": seen from B, A is its `kind`;
+    # seen from A, B is the inverse (A child of B: B is A's parent).
+    relations: dict[str, dict[str, str]] = defaultdict(dict)
+    for a, kind, b in cw.Relationship.objects.filter(
+        Q(person_id__in=ids) | Q(relative_id__in=ids)
+    ).values_list("person_id", "kind", "relative_id"):
+        a, b = str(a), str(b)
+        if b in wanted:
+            relations[b].setdefault(a, kind)
+        if a in wanted:
+            relations[a].setdefault(b, _INVERSE_RELATION.get(kind, kind))
+    relative_ids = {r for rs in relations.values() for r in rs}
+    detentions: dict[str, list] = defaultdict(list)
+    for pid, started, ended in cw.Detention.objects.filter(
+        person_id__in=list(relative_ids)
+    ).values_list("person_id", "started_on", "ended_on"):
+        detentions[str(pid)].append((started, ended))
+    returned = {
+        str(pid): on
+        for pid, on in cw.Return.objects.filter(person_id__in=list(relative_ids)).values_list(
+            "person_id", "returned_on"
+        )
+    }
+    for pid, rels in relations.items():
+        out[pid]["relatives"] = [
+            RelativeFact(relation, tuple(detentions[rid]), returned.get(rid))
+            for rid, relation in sorted(rels.items())
+        ]
+
+    for pid in ids:
+        mine = memberships.get(pid, set())
+        out[pid]["other_returns"] = [
+            replace(r, same_group=bool(mine & groups)) if mine & groups else r
+            for groups, r in evidence
+            if r.person_id != pid
+        ]
+    return {
+        pid: {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
+        for pid, d in out.items()
+    }
+
+
+def affected_person_ids(person_id, *, limit: int = 2000) -> list[str] | None:
+    """Persons whose risk depends on this person's facts: relatives, members of the same
+    groups, and, if this person was returned, everyone exposed to the state that returned
+    them. None when there are more than `limit` (enqueue a sweep instead)."""
+    from django.db.models import Q as _Q
+
+    pid = str(person_id)
+    ids: set[str] = set()
+    for a, b in cw.Relationship.objects.filter(
+        _Q(person_id=person_id) | _Q(relative_id=person_id)
+    ).values_list("person_id", "relative_id"):
+        ids |= {str(a), str(b)}
+    groups = cw.GroupMembership.objects.filter(person_id=person_id).values("group_id")
+    ids |= {
+        str(p)
+        for p in cw.GroupMembership.objects.filter(group_id__in=groups).values_list(
+            "person_id", flat=True
+        )[: limit + 1]
+    }
+    state = cw.Return.objects.filter(person_id=person_id).values_list("from_country", flat=True)
+    state = state.first()
+    if state:
+        exposed = (
+            cw.Person.objects.filter(return_record__isnull=True)
+            .filter(
+                _Q(detentions__facility__country=state, detentions__ended_on__isnull=True)
+                | _Q(asylum_claims__country=state)
+                | _Q(
+                    extradition_requests__requested_state=state,
+                    extradition_requests__status__in=["pending", "approved"],
+                )
+                | _Q(interim_measures__respondent_state=state)
+                | _Q(removal_orders__country=state)
+            )
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        ids |= {str(p) for p in exposed[: limit + 1]}
+    ids.discard(pid)
+    return None if len(ids) > limit else sorted(ids)
+
+
+def assignment_rows(person_ids: Sequence) -> dict[str, dict]:
+    """Per person: case number, confidentiality and the active assigned staff (one query)."""
+    rows = {}
+    for r in persons_rows(cw.Person.objects, person_ids, "pk").values(
+        "pk",
+        "case_number",
+        "confidentiality",
+        "assigned_caseworker_id",
+        "assigned_caseworker__is_active",
+        "assigned_lawyer_id",
+        "assigned_lawyer__is_active",
+    ):
+        staff = [
+            r[f"assigned_{role}_id"]
+            for role in ("lawyer", "caseworker")
+            if r[f"assigned_{role}_id"] and r[f"assigned_{role}__is_active"]
+        ]
+        rows[str(r["pk"])] = {
+            "case_number": r["case_number"],
+            "restricted": r["confidentiality"] == "restricted",
+            "staff": list(dict.fromkeys(staff)),
+        }
+    return rows
+
+
+def alert_directory() -> dict:
+    """Who may receive alerts beyond assigned staff: active coordinators, which of them are
+    admins (they may see restricted persons), and everyone's e-mail preference. Three
+    queries, once per sweep."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.roles import Role
+
+    from .models import AlertPreference
+
+    users = get_user_model().objects.filter(is_active=True)
+    coordinators = list(
+        users.filter(groups__name=Role.COORDINATOR).values_list("pk", flat=True).distinct()
+    )
+    admins = set(
+        users.filter(Q(is_superuser=True) | Q(groups__name=Role.ADMIN))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    immediate = dict(AlertPreference.objects.values_list("user_id", "email_immediately"))
+    return {
+        "coordinators": sorted(coordinators, key=str),
+        "admins": admins,
+        "email_immediately": immediate,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The coordinator's board
+# ---------------------------------------------------------------------------------------------
+
+LEVEL_RANK = {"none": 0, "monitoring": 1, "elevated": 2, "high": 3, "imminent": 4}
+
+
+def board_for(user, *, include_none: bool = False):
+    """Current assessments of the persons the user may see, by level: `imminent` with no
+    issued urgent action first, then by level, then the longest without confirmed contact.
+    One query, whatever the number of persons (the last contact and the urgent action are
+    subqueries)."""
+    from django.db.models import (
+        BooleanField,
+        Case,
+        Exists,
+        IntegerField,
+        OuterRef,
+        Subquery,
+        Value,
+        When,
+    )
+
+    from casework.access import person_visibility_q
+
+    from .models import RiskAssessment
+
+    qs = RiskAssessment.objects.filter(is_current=True).filter(person_visibility_q(user, "person"))
+    if not include_none:
+        qs = qs.exclude(level="none")
+    last_contact = (
+        cw.WelfareCheck.objects.filter(person_id=OuterRef("person_id"), contact_confirmed=True)
+        .order_by("-observed_at")
+        .values("observed_at")[:1]
+    )
+    ua = urgent_action_model()
+    issued = (
+        Exists(ua.objects.filter(persons=OuterRef("person_id"), status__in=ISSUED_UA_STATUSES))
+        if ua is not None
+        else Value(False, output_field=BooleanField())
+    )
+    return (
+        qs.select_related("person")
+        .annotate(
+            last_contact_at=Subquery(last_contact),
+            has_issued_ua=issued,
+            level_rank=Case(
+                *[When(level=k, then=Value(v)) for k, v in LEVEL_RANK.items()],
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            needs_ua=Case(
+                When(Q(level="imminent") & Q(has_issued_ua=False), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(
+            "needs_ua",
+            "-level_rank",
+            F("last_contact_at").asc(nulls_first=True),
+            "person__case_number",
+        )
     )

@@ -4,6 +4,8 @@ calendar tokens. Keyword-only, named <entity>_<verb> where there is an entity.""
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,11 +18,32 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from casework.models import Person
 
-from . import selectors
+from . import risk, selectors
+from .alerts import (
+    AUDIENCE_ALL,
+    AUDIENCE_COORDINATORS,
+    AUDIENCE_STAFF,
+    AlertSpec,
+    alerts_create,
+    person_link,
+    ua_draft_link,
+)
 from .calendar import WorkCalendar
-from .deadlines import ComputedDeadline, compute_deadlines
-from .facts import RuleSpec
-from .models import CalendarToken, Deadline, DeadlineStatus, Reminder, Rule, hash_token
+from .deadlines import ComputedDeadline
+from .facts import PersonFacts, RuleSpec
+from .kinds import KIND_LABELS, Kind
+from .models import (
+    AlertKind,
+    CalendarToken,
+    Deadline,
+    DeadlineStatus,
+    Reminder,
+    RiskAssessment,
+    RiskSignal,
+    RiskThreshold,
+    Rule,
+    hash_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +69,8 @@ class RecomputeResult:
     updated: int = 0
     superseded: int = 0
     batches: int = 0
+    assessed: int = 0  # new RiskAssessment rows (level or reasons changed)
+    alerts: int = 0  # alert rows attempted (existing ones are left alone)
     changed_person_ids: set[str] = field(default_factory=set)
 
     @property
@@ -58,24 +83,39 @@ class RecomputeResult:
         self.updated += other.updated
         self.superseded += other.superseded
         self.batches += other.batches
+        self.assessed += other.assessed
+        self.alerts += other.alerts
         self.changed_person_ids |= other.changed_person_ids
 
 
 @dataclass(frozen=True)
 class RuleBook:
-    """The rules and calendars, loaded once per sweep (two queries)."""
+    """What every batch of a sweep shares, loaded once (ten queries): the rules and
+    calendars, the risk signals and thresholds, the evidence of returns, and who receives
+    alerts. Empty signal or threshold tables fall back to the shipped defaults (a
+    transactional test flushes data migrations' rows)."""
 
     specs: list[RuleSpec]
     rule_ids: dict[str, int]
     calendars: dict[str, WorkCalendar]
+    signals: dict[str, risk.SignalSetting] = field(default_factory=dict)
+    thresholds: dict[str, int] = field(default_factory=dict)
+    evidence: list = field(default_factory=list)
+    directory: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> RuleBook:
         rules = list(Rule.objects.all())
+        signals = {s.code: s.to_setting() for s in RiskSignal.objects.all()}
+        thresholds = dict(RiskThreshold.objects.values_list("level", "min_score"))
         return cls(
             specs=[r.to_spec() for r in rules],
             rule_ids={r.code: r.pk for r in rules},
             calendars=selectors.work_calendars(),
+            signals=signals or dict(risk.DEFAULT_SIGNALS),
+            thresholds=thresholds or dict(risk.DEFAULT_THRESHOLDS),
+            evidence=selectors.return_evidence(),
+            directory=selectors.alert_directory(),
         )
 
 
@@ -95,6 +135,24 @@ def person_recompute(
         return _recompute_locked(ids, today=today, rulebook=rulebook)
 
 
+def _test_pause() -> None:
+    """Integration tests slow the sweep down to kill its worker in the middle of a batch
+    (inside the transaction): HAVEN_TEST_SWEEP_BATCH_PAUSE seconds. Never set in production."""
+    pause = float(os.environ.get("HAVEN_TEST_SWEEP_BATCH_PAUSE") or 0)
+    if pause:
+        time.sleep(pause)
+
+
+def persons_recompute(*, person_ids: Sequence, today: date) -> RecomputeResult:
+    """Recompute several persons (those another person's change affects), one transaction
+    each, sharing one rule book."""
+    rulebook = RuleBook.load()
+    total = RecomputeResult()
+    for person_id in person_ids:
+        total.add(person_recompute(person_id=person_id, today=today, rulebook=rulebook))
+    return total
+
+
 def sweep(*, today: date, batch_size: int = 500) -> RecomputeResult:
     """Recompute everyone, `batch_size` persons per transaction, with a constant number of
     queries per batch. The safety net for lost events, and what moves deadlines from open to
@@ -112,6 +170,7 @@ def sweep(*, today: date, batch_size: int = 500) -> RecomputeResult:
             if not ids:
                 break
             total.add(_recompute_locked(ids, today=today, rulebook=rulebook))
+            _test_pause()
         last = ids[-1]
     log.info(
         "engine sweep: %s persons, %s created, %s updated, %s superseded",
@@ -124,11 +183,22 @@ def sweep(*, today: date, batch_size: int = 500) -> RecomputeResult:
 
 
 def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) -> RecomputeResult:
+    """Deadlines, risk and alerts of a locked batch, in its transaction: the alerts commit
+    with the assessment that raised them, or not at all."""
     facts = selectors.person_facts(person_ids)
-    computed = {
-        pid: compute_deadlines(f, rulebook.specs, today, rulebook.calendars)
-        for pid, f in facts.items()
-    }
+    inputs = selectors.risk_inputs(person_ids, rulebook.evidence)
+    computed: dict[str, list[ComputedDeadline]] = {}
+    assessments: dict[str, risk.Assessment] = {}
+    for pid, f in facts.items():
+        computed[pid], assessments[pid] = risk.assess_with_deadlines(
+            f,
+            inputs.get(pid, {}),
+            today,
+            specs=rulebook.specs,
+            calendars=rulebook.calendars,
+            settings=rulebook.signals,
+            thresholds=rulebook.thresholds,
+        )
     # Plain rows, not model instances: most deadlines do not change, and building 50,000
     # instances per sweep would cost more than the rest of the sweep together.
     batch = set(facts)
@@ -139,7 +209,202 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
         .values()
         if str(row["person_id"]) in batch  # not a person created in the range meanwhile
     ]
-    return _reconcile(computed, stored, rulebook=rulebook, now=timezone.now())
+    now = timezone.now()
+    result = _reconcile(computed, stored, rulebook=rulebook, now=now)
+    new_rows = _store_assessments(person_ids, assessments, today=today, now=now)
+    result.assessed = len(new_rows)
+    specs = _risk_alerts(new_rows, facts)
+    specs += _deadline_alerts(person_ids, assessments, today=today)
+    if specs:
+        result.alerts = alerts_create(
+            specs=specs,
+            assignments=selectors.assignment_rows(person_ids),
+            directory=rulebook.directory,
+        )
+    return result
+
+
+def _store_assessments(
+    person_ids: Sequence, assessments: dict[str, risk.Assessment], *, today: date, now
+) -> list[RiskAssessment]:
+    """A new current row for each person whose level or reasons changed; the old row stays,
+    no longer current (three queries). Returns the new rows."""
+    current = {
+        str(row["person_id"]): row
+        for row in selectors.persons_rows(RiskAssessment.objects, person_ids)
+        .filter(is_current=True)
+        .values("id", "person_id", "level", "reasons")
+    }
+    new_rows, retired = [], []
+    for pid, a in assessments.items():
+        old = current.get(pid)
+        reasons = a.reasons_json()
+        if old is not None and old["level"] == a.level and old["reasons"] == reasons:
+            continue
+        if old is not None:
+            retired.append(old["id"])
+        new_rows.append(
+            RiskAssessment(
+                person_id=pid,
+                level=a.level,
+                previous_level=old["level"] if old else "",
+                score=a.score,
+                reasons=reasons,
+                assessed_on=today,
+                assessed_at=now,
+                is_current=True,
+            )
+        )
+    # Retire first: one current row per person is a partial unique constraint.
+    if retired:
+        RiskAssessment.objects.filter(pk__in=retired).update(is_current=False)
+    if new_rows:
+        RiskAssessment.objects.bulk_create(new_rows)
+    return new_rows
+
+
+def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) -> list[AlertSpec]:
+    """A level raised: everyone concerned, at once. Raised to imminent with no urgent action
+    issued: the coordinators, with a link that drafts one."""
+    specs = []
+    for row in new_rows:
+        if not row.raised:
+            continue
+        pid = str(row.person_id)
+        previous = row.previous_level or "none"
+        body = "\n".join(
+            [f"Return risk raised from {previous} to {row.level} (score {row.score}). Why:"]
+            + [f"- {sentence}" for sentence in row.sentences]
+        )
+        specs.append(
+            AlertSpec(
+                person_id=pid,
+                kind=AlertKind.RISK_RAISED,
+                dedup_key=f"risk:{row.pk}",
+                level=row.level,
+                subject=f"Return risk {row.level}: {{case}}",
+                body=body,
+                link=person_link(pid),
+                audience=AUDIENCE_ALL,
+            )
+        )
+        issued = any(ua.status in selectors.ISSUED_UA_STATUSES for ua in facts[pid].urgent_actions)
+        if row.level == "imminent" and not issued:
+            specs.append(
+                AlertSpec(
+                    person_id=pid,
+                    kind=AlertKind.IMMINENT_NO_UA,
+                    dedup_key=f"imminent-no-ua:{row.pk}",
+                    level=row.level,
+                    subject="Imminent return risk and no urgent action issued: {case}",
+                    body=body + "\n\nNo urgent action covering this person has been issued. "
+                    "A draft prefilled from the case record is proposed.",
+                    link=person_link(pid),
+                    action_link=ua_draft_link(pid),
+                    audience=AUDIENCE_COORDINATORS,
+                )
+            )
+    return specs
+
+
+# Overdue deadlines older than this raise no alert: a missed 2010 appeal window imported
+# today is history, not news (the board and the deadlines page still show it). Practice.
+OVERDUE_ALERT_DAYS = 30
+
+
+def _deadline_alerts(
+    person_ids: Sequence, assessments: dict[str, risk.Assessment], *, today: date
+) -> list[AlertSpec]:
+    """The reminders owed today by this batch's deadlines, as alerts, each recorded as a
+    Reminder so that it is owed once (three queries)."""
+    horizon = today + timedelta(days=max(REMINDER_DAYS_BEFORE))
+    batch = {str(p) for p in person_ids}
+    candidates = [
+        row
+        for row in selectors.persons_rows(Deadline.objects, person_ids)
+        .filter(
+            Q(status=DeadlineStatus.MISSED) | Q(status=DeadlineStatus.OPEN, due_on__lte=horizon)
+        )
+        .values("id", "person_id", "kind", "due_on", "status", "why")
+        if str(row["person_id"]) in batch
+    ]
+    owed = []
+    for row in candidates:
+        key = reminder_key(row["due_on"], today, row["status"])
+        if key:
+            owed.append((row, key))
+    if not owed:
+        return []
+    sent = set(
+        Reminder.objects.filter(deadline_id__in=[row["id"] for row, _ in owed]).values_list(
+            "deadline_id", "key"
+        )
+    )
+    owed = [(row, key) for row, key in owed if (row["id"], key) not in sent]
+    Reminder.objects.bulk_create(
+        [Reminder(deadline_id=row["id"], key=key) for row, key in owed], ignore_conflicts=True
+    )
+    specs = []
+    for row, key in owed:
+        spec = _deadline_alert(row, key, assessments.get(str(row["person_id"])), today)
+        if spec is not None:
+            specs.append(spec)
+    return specs
+
+
+def _deadline_alert(row: dict, key: str, assessment, today: date) -> AlertSpec | None:
+    pid, deadline_id, kind = str(row["person_id"]), row["id"], row["kind"]
+    level = assessment.level if assessment else ""
+    label = str(KIND_LABELS.get(Kind(kind), kind)) if kind in Kind._value2member_map_ else kind
+    overdue = key.startswith("overdue:")
+    days = (row["due_on"] - today).days
+    if overdue and -days > OVERDUE_ALERT_DAYS:
+        return None
+    common = dict(person_id=pid, level=level, body=row["why"], link=person_link(pid))
+    if kind == Kind.UA_SEND_BEFORE:
+        if overdue:
+            if not risk.at_least(level, risk.AT_RISK_FROM):
+                return None
+            return AlertSpec(
+                kind=AlertKind.UA_SEND_BEFORE_PASSED,
+                dedup_key=f"ua-passed:{deadline_id}",
+                subject=f"Urgent action send-before passed, risk still {level}: {{case}}",
+                audience=AUDIENCE_ALL,
+                action_link=ua_draft_link(pid),
+                **common,
+            )
+        return AlertSpec(
+            kind=AlertKind.DEADLINE_REMINDER,
+            dedup_key=f"deadline:{deadline_id}:{key}",
+            subject=f"{label} in {days} days: {{case}}",
+            audience=AUDIENCE_COORDINATORS,
+            **common,
+        )
+    if kind == Kind.WELFARE_CHECK_OVERDUE:
+        if not overdue:
+            return None
+        return AlertSpec(
+            kind=AlertKind.WELFARE_OVERDUE,
+            dedup_key=f"deadline:{deadline_id}:{key}",  # daily while overdue
+            subject=f"Welfare check overdue by {-days} days: {{case}}",
+            audience=AUDIENCE_ALL,
+            **common,
+        )
+    if overdue:
+        return AlertSpec(
+            kind=AlertKind.DEADLINE_MISSED,
+            dedup_key=f"missed:{deadline_id}",  # once: a missed deadline stays missed
+            subject=f"Deadline missed: {label}: {{case}}",
+            audience=AUDIENCE_ALL,
+            **common,
+        )
+    return AlertSpec(
+        kind=AlertKind.DEADLINE_REMINDER,
+        dedup_key=f"deadline:{deadline_id}:{key}",
+        subject=f"{label}: due in {days} days: {{case}}",
+        audience=AUDIENCE_STAFF,
+        **common,
+    )
 
 
 def _reconcile(

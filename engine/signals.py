@@ -39,10 +39,30 @@ INDIRECT_FACTS = (
 )
 
 
+# Facts of one person that are evidence for others' risk (relatives detained or returned,
+# members of the same group, a state that returned people despite interim measures).
+AFFECTS_OTHERS = ("Detention", "InterimMeasure", "Return", "Relationship", "GroupMembership")
+
+
 def enqueue_person(person_id) -> None:
     if person_id is None:
         return
     transaction.on_commit(partial(_send_recompute, str(person_id)))
+
+
+def enqueue_affected(person_id) -> None:
+    if person_id is None:
+        return
+    transaction.on_commit(partial(_send_affected, str(person_id)))
+
+
+def _send_affected(person_id: str) -> None:
+    from .tasks import recompute_affected_task
+
+    try:
+        recompute_affected_task.delay(person_id)
+    except Exception:  # noqa: BLE001 - the sweep is the safety net
+        log.exception("engine: could not enqueue a recompute of others; the sweep will catch up")
 
 
 def enqueue_sweep() -> None:
@@ -71,6 +91,18 @@ def _direct(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: the demo loader recomputes afterwards
         return
     enqueue_person(instance.person_id)
+    if sender.__name__ in AFFECTS_OTHERS:
+        enqueue_affected(instance.person_id)
+    if sender.__name__ == "Relationship":
+        enqueue_person(instance.relative_id)
+
+
+def _group_event(sender, instance, raw=False, **kwargs):
+    """A group's transfer, return or threat changes the risk of every member."""
+    if raw:
+        return
+    for person_id in instance.group.memberships.values_list("person_id", flat=True):
+        enqueue_person(person_id)
 
 
 def _indirect(parent_model, parent_field):
@@ -123,7 +155,10 @@ def connect() -> None:
         uid = f"engine.recompute.{name}"
         post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".save")
         post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".delete")
-    for name in ("Rule", "CalendarAdjustment"):
+    group_event = apps.get_model("casework", "GroupEvent")
+    post_save.connect(_group_event, sender=group_event, dispatch_uid="engine.groupevent.save")
+    post_delete.connect(_group_event, sender=group_event, dispatch_uid="engine.groupevent.del")
+    for name in ("Rule", "CalendarAdjustment", "RiskSignal", "RiskThreshold"):
         model = apps.get_model("engine", name)
         post_save.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.save")
         post_delete.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.del")

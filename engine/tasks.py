@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from . import services
+from . import alerts, selectors, services
 
 _RETRY = dict(
     acks_late=True,
@@ -24,5 +24,26 @@ def recompute_person_task(person_id: str) -> int:
 
 
 @shared_task(**_RETRY)
-def sweep_task() -> int:
-    return services.sweep(today=timezone.localdate()).changes
+def recompute_affected_task(person_id: str) -> int:
+    """Others whose risk this person's facts are evidence for (relatives, groups, the state
+    that returned them). Too many: a sweep instead."""
+    ids = selectors.affected_person_ids(person_id)
+    if ids is None:
+        sweep_task.delay()
+        return 0
+    return services.persons_recompute(person_ids=ids, today=timezone.localdate()).changes
+
+
+@shared_task(**_RETRY)
+def sweep_task(batch_size: int = 500) -> int:
+    return services.sweep(today=timezone.localdate(), batch_size=batch_size).changes
+
+
+@shared_task(**_RETRY)
+def alert_outbox_task() -> int:
+    return alerts.alerts_outbox_drain()
+
+
+@shared_task(**_RETRY)
+def digests_task() -> int:
+    return alerts.digests_send_due()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from casework.models import AppealOutcome
 from engine import services
-from engine.models import Deadline, Rule
+from engine.models import Deadline, Reminder, Rule
 from tests.factories import (
     AppealFactory,
     AsylumClaimFactory,
@@ -201,7 +201,10 @@ def test_reminders_are_owed_7_3_1_days_before_then_daily_while_overdue():
     assert not services.reminder_record(deadline_id=owed[0].deadline_id, key=owed[0].key)
     assert services.reminders_due(today=date(2011, 3, 18)) == []
     assert [o.key for o in services.reminders_due(today=date(2011, 3, 23))] == ["before:3"]
-    services.sweep(today=date(2011, 3, 27))
     assert [o.key for o in services.reminders_due(today=date(2011, 3, 27))] == [
         "overdue:2011-03-27"
     ]
+    # The sweep raises what is owed (issue 6: as alerts) and records it: owed no more.
+    services.sweep(today=date(2011, 3, 27))
+    assert services.reminders_due(today=date(2011, 3, 27)) == []
+    assert Reminder.objects.filter(key="overdue:2011-03-27").exists()
