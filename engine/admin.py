@@ -3,7 +3,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CalendarAdjustment, CalendarToken, Deadline, Rule
+from .models import (
+    Alert,
+    AlertPreference,
+    CalendarAdjustment,
+    CalendarToken,
+    Deadline,
+    Digest,
+    RiskAssessment,
+    RiskSignal,
+    RiskThreshold,
+    Rule,
+)
 
 
 @admin.register(Rule)
@@ -123,3 +134,134 @@ class CalendarTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# ---------------------------------------------------------------------------------------------
+# Return risk
+# ---------------------------------------------------------------------------------------------
+
+RISK_HELP = _(
+    "How return risk is assessed. Each signal that fires for a person adds its weight to the "
+    "person's score; the level is the band the score falls in (see return-risk thresholds: by "
+    "default monitoring from 1, elevated from 30, high from 60, imminent from 100), raised to "
+    "the highest 'floor' among the signals that fired. A returned person has no return risk "
+    "left (level none). Disable a signal to leave it out of every assessment. Every change is "
+    "kept in the history and reassesses everyone on commit; a level raised alerts the "
+    "person's assigned staff and the coordinators at once."
+)
+
+
+@admin.register(RiskSignal)
+class RiskSignalAdmin(SimpleHistoryAdmin):
+    """The signals are the core's vocabulary: their codes are fixed (the core knows each),
+    their weights, floors, windows and switches are the admin's."""
+
+    list_display = ("code", "label", "weight", "floor", "window_days", "enabled")
+    list_editable = ("weight", "floor", "window_days", "enabled")
+    list_filter = ("enabled", "floor")
+    search_fields = ("code", "label", "description")
+    readonly_fields = ("code",)
+    fields = ("code", "label", "description", "weight", "floor", "window_days", "enabled", "source")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "subtitle": RISK_HELP}
+        return super().changelist_view(request, extra_context)
+
+    def get_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False  # a new signal needs code in engine/risk.py that fires it
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # disable it instead
+
+
+@admin.register(RiskThreshold)
+class RiskThresholdAdmin(SimpleHistoryAdmin):
+    list_display = ("level", "min_score")
+    list_editable = ("min_score",)
+    readonly_fields = ("level",)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "subtitle": RISK_HELP}
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(admin.ModelAdmin):
+    """Read-only: assessments are computed; each row is one change of level or reasons."""
+
+    list_display = ("person", "level", "previous_level", "score", "assessed_on", "is_current")
+    list_filter = ("is_current", "level")
+    search_fields = ("person__case_number",)
+    list_select_related = ("person",)
+    date_hierarchy = "assessed_at"
+
+    def get_queryset(self, request):
+        from casework.access import person_visibility_q
+
+        return super().get_queryset(request).filter(person_visibility_q(request.user, "person"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """Alerts as sent. The e-mail columns are the outbox: a failed one can be retried now."""
+
+    list_display = ("subject", "kind", "recipient", "created_at", "read_at", "email_status")
+    list_filter = ("kind", "email_status", "level")
+    search_fields = ("dedup_key", "person__case_number", "recipient__username")
+    list_select_related = ("recipient", "person")
+    actions = ["retry_email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry the e-mail of the selected alerts now"))
+    def retry_email(self, request, queryset):
+        n = queryset.filter(email_status__in=["failed", "gave_up"]).update(
+            email_status="failed", email_next_attempt_at=timezone.now()
+        )
+        from .tasks import alert_outbox_task
+
+        alert_outbox_task.delay()
+        messages.success(request, _("%(n)d e-mails queued again.") % {"n": n})
+
+
+@admin.register(AlertPreference)
+class AlertPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "email_immediately", "digest_enabled", "digest_time")
+    list_filter = ("email_immediately", "digest_enabled")
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    list_display = ("user", "day", "alert_count", "status", "sent_at")
+    list_filter = ("status",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

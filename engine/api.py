@@ -1,4 +1,5 @@
-"""The engine's API: "my deadlines", waiving one, and calendar-feed tokens."""
+"""The engine's API: "my deadlines", waiving one, calendar-feed tokens, the return-risk board
+and the alerts inbox."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from accounts.permissions import HavenModelPermission
 from accounts.roles import STAFF_ROLES, user_roles
 from casework.access import can_see_person
 
-from . import selectors, services
-from .models import CalendarToken, Deadline
+from . import alerts, selectors, services
+from .models import Alert, AlertPreference, CalendarToken, Deadline
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -168,3 +169,157 @@ class CalendarTokenRevoke(APIView):
         get_object_or_404(CalendarToken, pk=pk, user=request.user)
         services.calendar_token_revoke(token_id=pk, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Return risk: the coordinator's board
+# ---------------------------------------------------------------------------------------------
+
+
+class CanViewRisk(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(user_roles(request.user) & STAFF_ROLES) and request.user.has_perm(
+            "engine.view_riskassessment"
+        )
+
+
+def board_row(row, now) -> dict:
+    contact = row.last_contact_at
+    return {
+        "person": str(row.person_id),
+        "case_number": row.person.case_number,
+        "name": row.person.primary_name,
+        "level": row.level,
+        "previous_level": row.previous_level,
+        "score": row.score,
+        "reasons": row.reasons,
+        "assessed_at": row.assessed_at,
+        "last_confirmed_contact_at": contact,
+        "days_since_contact": (now - contact).days if contact else None,
+        "urgent_action_issued": bool(row.has_issued_ua),
+        "needs_urgent_action": row.level == "imminent" and not row.has_issued_ua,
+        "urgent_action_draft": alerts.ua_draft_link(row.person_id)
+        if row.level == "imminent" and not row.has_issued_ua
+        else "",
+    }
+
+
+class BoardView(APIView):
+    """GET: persons by return-risk level, `imminent` with no issued urgent action first, each
+    with the reasons and the time since the last confirmed contact. `?all=1` includes
+    persons at level none. Only persons the user may see."""
+
+    permission_classes = [CanViewRisk]
+
+    def get(self, request):
+        rows = list(
+            selectors.board_for(request.user, include_none=request.query_params.get("all") == "1")
+        )
+        record_read(user=request.user, objects=rows, channel="api", path=request.path)
+        now = timezone.now()
+        return Response({"count": len(rows), "results": [board_row(r, now) for r in rows]})
+
+
+# ---------------------------------------------------------------------------------------------
+# Alerts: the inbox and preferences
+# ---------------------------------------------------------------------------------------------
+
+
+class IsStaff(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(user_roles(request.user) & STAFF_ROLES)
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    person_case_number = serializers.CharField(
+        source="person.case_number", read_only=True, default=""
+    )
+    read = serializers.BooleanField(source="is_read", read_only=True)
+    email_failed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "person",
+            "person_case_number",
+            "level",
+            "subject",
+            "body",
+            "link",
+            "action_link",
+            "created_at",
+            "read",
+            "read_at",
+            "email_status",
+            "email_failed",
+            "email_attempts",
+            "email_error",
+        ]
+        read_only_fields = fields
+
+
+class AlertList(generics.ListAPIView):
+    """My alerts, newest first (`?unread=1`: unread only)."""
+
+    serializer_class = AlertSerializer
+    permission_classes = [IsStaff]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = alerts.inbox_for(self.request.user)
+        if self.request.query_params.get("unread") == "1":
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+
+class AlertUnreadCount(APIView):
+    permission_classes = [IsStaff]
+
+    def get(self, request):
+        count = alerts.inbox_for(request.user).filter(read_at__isnull=True).count()
+        return Response({"unread": count})
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.UUIDField(), required=False)
+
+
+class AlertMarkRead(APIView):
+    """POST {"ids": [...]} marks those of my alerts read; no ids: all of them."""
+
+    permission_classes = [IsStaff]
+
+    def post(self, request):
+        body = MarkReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        marked = alerts.alerts_mark_read(
+            user=request.user, alert_ids=body.validated_data.get("ids")
+        )
+        return Response({"marked": marked})
+
+
+class AlertPreferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AlertPreference
+        fields = ["email_immediately", "digest_enabled", "digest_time"]
+
+
+class AlertPreferenceView(APIView):
+    """GET / PUT my alert preferences (e-mail at once, daily digest and its time)."""
+
+    permission_classes = [IsStaff]
+
+    def get(self, request):
+        pref = AlertPreference.objects.filter(user=request.user).first() or AlertPreference()
+        return Response(AlertPreferenceSerializer(pref).data)
+
+    def put(self, request):
+        pref, _ = AlertPreference.objects.get_or_create(user=request.user)
+        body = AlertPreferenceSerializer(pref, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        body.save()
+        return Response(body.data)

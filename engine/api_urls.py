@@ -12,4 +12,9 @@ urlpatterns = [
         api.CalendarTokenRevoke.as_view(),
         name="calendar-token-revoke",
     ),
+    path("board/", api.BoardView.as_view(), name="board"),
+    path("alerts/", api.AlertList.as_view(), name="alerts"),
+    path("alerts/unread-count/", api.AlertUnreadCount.as_view(), name="alerts-unread-count"),
+    path("alerts/read/", api.AlertMarkRead.as_view(), name="alerts-read"),
+    path("alert-preferences/", api.AlertPreferenceView.as_view(), name="alert-preferences"),
 ]

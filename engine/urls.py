@@ -5,6 +5,10 @@ from . import views
 app_name = "engine"
 urlpatterns = [
     path("deadlines/", views.deadline_list, name="deadlines"),
+    path("board/", views.board, name="board"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_mark_read, name="inbox-read"),
+    path("inbox/preferences/", views.alert_preferences, name="alert-preferences"),
     path("calendar/tokens/", views.calendar_token_create, name="calendar-token-create"),
     path(
         "calendar/tokens/<uuid:pk>/revoke/",

@@ -1,6 +1,10 @@
-"""The lawyer's pages: my deadlines, calendar-feed tokens, and the feed itself."""
+"""The lawyer's pages (my deadlines, calendar-feed tokens, the feed), the coordinator's
+return-risk board, and everyone's alerts inbox."""
 
 from __future__ import annotations
+
+import uuid
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.audit import record_read
 from accounts.roles import STAFF_ROLES, user_roles
 
-from . import selectors, services
+from . import alerts, selectors, services
 from .api import filters_from
 from .feeds import deadlines_calendar
 from .kinds import KIND_LABELS, Kind
-from .models import CalendarToken, DeadlineStatus, hash_token
+from .models import AlertPreference, CalendarToken, DeadlineStatus, hash_token
 
 PAGE_LIMIT = 500
 
@@ -101,3 +105,91 @@ def calendar_feed(request, token: str):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The coordinator's board and the alerts inbox
+# ---------------------------------------------------------------------------------------------
+
+BOARD_LEVELS = ("imminent", "high", "elevated", "monitoring", "none")
+INBOX_LIMIT = 200
+
+
+@login_required
+@require_GET
+def board(request):
+    if not (user_roles(request.user) & STAFF_ROLES) or not request.user.has_perm(
+        "engine.view_riskassessment"
+    ):
+        raise PermissionDenied
+    rows = list(selectors.board_for(request.user, include_none=request.GET.get("all") == "1"))
+    record_read(user=request.user, objects=rows, channel="page", path=request.path)
+    now = timezone.now()
+    for row in rows:
+        row.days_since_contact = (now - row.last_contact_at).days if row.last_contact_at else None
+        row.needs_ua = row.level == "imminent" and not row.has_issued_ua
+        row.draft_link = alerts.ua_draft_link(row.person_id) if row.needs_ua else ""
+    return render(
+        request,
+        "engine/board.html",
+        {
+            "needs_ua": [r for r in rows if r.needs_ua],
+            "by_level": [
+                (level, [r for r in rows if r.level == level and not r.needs_ua])
+                for level in BOARD_LEVELS
+            ],
+            "show_all": request.GET.get("all") == "1",
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox(request):
+    if not user_roles(request.user) & STAFF_ROLES:
+        raise PermissionDenied
+    qs = alerts.inbox_for(request.user)
+    unread = qs.filter(read_at__isnull=True).count()
+    items = list(qs[:INBOX_LIMIT])
+    preference = AlertPreference.objects.filter(user=request.user).first() or AlertPreference()
+    return render(
+        request,
+        "engine/inbox.html",
+        {"alerts": items, "unread": unread, "preference": preference},
+    )
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    if not user_roles(request.user) & STAFF_ROLES:
+        raise PermissionDenied
+    ids = [i for i in request.POST.getlist("alert") if _is_uuid(i)]
+    alerts.alerts_mark_read(user=request.user, alert_ids=ids or None)
+    return redirect("engine:inbox")
+
+
+@login_required
+@require_POST
+def alert_preferences(request):
+    if not user_roles(request.user) & STAFF_ROLES:
+        raise PermissionDenied
+    pref, _ = AlertPreference.objects.get_or_create(user=request.user)
+    pref.email_immediately = request.POST.get("email_immediately") == "on"
+    pref.digest_enabled = request.POST.get("digest_enabled") == "on"
+    try:
+        pref.digest_time = datetime.strptime(request.POST.get("digest_time", ""), "%H:%M").time()
+    except ValueError:
+        messages.error(request, _("Give the digest time as HH:MM."))
+        return redirect("engine:inbox")
+    pref.save()
+    messages.success(request, _("Your alert preferences were saved."))
+    return redirect("engine:inbox")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
