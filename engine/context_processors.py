@@ -1,0 +1,19 @@
+"""`unread_alerts` for the navigation bar (one query per page, only for staff)."""
+
+from __future__ import annotations
+
+from accounts.roles import STAFF_ROLES, user_roles
+
+
+def unread_alerts(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not (user_roles(user) & STAFF_ROLES):
+        return {}
+
+    def count() -> int:
+        from .alerts import inbox_for
+
+        return inbox_for(user).filter(read_at__isnull=True).count()
+
+    # Lazy: pages that never show the count pay nothing.
+    return {"unread_alerts": count}
