@@ -9,6 +9,7 @@ database object.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -147,15 +148,23 @@ def _authority_doc(authority, role: str) -> dict:
     }
 
 
-def public_document(ua: UrgentAction, *, scanner: NameScanner | None = None) -> dict:
+def public_document(
+    ua: UrgentAction,
+    *,
+    scanner: NameScanner | None = None,
+    recipients: list[tuple] | None = None,
+) -> dict:
     """The UA as the public will read it, consent-checked. Raises casework.consent.ConsentError
-    if any text names a person who has not consented."""
+    if any text names a person who has not consented. `recipients` ((authority, role) pairs in
+    order) stands in for the stored ones, for a preview of an unsaved edit."""
     persons = persons_in_scope(ua)
     scanner = scanner or NameScanner(persons)
-    recipients = [
-        _authority_doc(r.authority, r.role)
-        for r in ua.recipients.select_related("authority").order_by("role", "position")
-    ]
+    if recipients is None:
+        recipients = [
+            (r.authority, r.role)
+            for r in ua.recipients.select_related("authority").order_by("role", "position")
+        ]
+    recipients = [_authority_doc(a, role) for a, role in recipients]
     doc = {
         "reference": ua.reference,
         "update_number": ua.update_number,
@@ -204,16 +213,32 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=None).write_pdf()
 
 
+def _document_context(doc: dict) -> dict:
+    return {
+        "doc": doc,
+        "summary_paragraphs": paragraphs(doc["summary"]),
+        "background_paragraphs": paragraphs(doc["background"]),
+        "additional_paragraphs": paragraphs(doc["additional_information"]),
+    }
+
+
 def render_urgent_action_html(doc: dict) -> str:
-    return render_to_string(
-        "advocacy/urgent_action.html",
-        {
-            "doc": doc,
-            "summary_paragraphs": paragraphs(doc["summary"]),
-            "background_paragraphs": paragraphs(doc["background"]),
-            "additional_paragraphs": paragraphs(doc["additional_information"]),
-        },
-    )
+    return render_to_string("advocacy/urgent_action.html", _document_context(doc))
+
+
+def render_preview_html(
+    ua: UrgentAction, *, changes: dict | None = None, recipients: list[tuple] | None = None
+) -> str:
+    """The document's body as it would print with `changes` (field values) and `recipients`
+    applied, without saving anything: the live preview of the edit page. It goes through
+    public_document like every public output, so it raises ConsentError for a text naming
+    someone who has not consented, and never shows it."""
+    if changes:
+        ua = copy.copy(ua)  # same pk, so persons in scope are the stored ones
+        for name, value in changes.items():
+            setattr(ua, name, value)
+    doc = public_document(ua, recipients=recipients)
+    return render_to_string("advocacy/_ua_body.html", _document_context(doc))
 
 
 def render_urgent_action_pdf(ua: UrgentAction) -> tuple[str, bytes]:

@@ -363,4 +363,7 @@ class LetterBatch(Record):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else int(100 * self.done / self.total)
+        if not self.total:
+            # Nothing to do is done; a batch not yet counted has not started.
+            return 100 if self.status == BatchStatus.DONE else 0
+        return int(100 * self.done / self.total)

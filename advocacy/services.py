@@ -160,6 +160,38 @@ def urgent_action_set_recipients(
     return ua
 
 
+# What a coordinator edits on a draft; numbering, status and the people covered are not here.
+EDITABLE_FIELDS = (
+    "title", "summary", "background", "languages", "asks", "send_before",
+    "diplomatic_copies", "cosigners", "additional_information", "further_information",
+)  # fmt: skip
+
+
+def urgent_action_edit(
+    *,
+    ua: UrgentAction,
+    by,
+    changes: dict,
+    recipients: list[tuple[Authority, str]] | None = None,
+) -> UrgentAction:
+    """Save a coordinator's edits of a draft (or of one in review) and, if given, its
+    recipients and copies in order. Consent is not checked here: a draft may hold anything
+    while it is worked on; review and issue refuse a text that names someone."""
+    _require_coordinator(by)
+    if ua.status not in (S.DRAFT, S.IN_REVIEW):
+        raise TransitionError(_("Only a draft or an urgent action in review can be edited."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(ua, name, value)
+        ua.save()
+        if recipients is not None:
+            _set_recipients(ua, recipients)
+    return ua
+
+
 def urgent_action_update(*, ua: UrgentAction, by, today: date | None = None) -> UrgentAction:
     """Draft the next update of an issued UA, from the current facts of the same persons."""
     if ua.status not in (S.ISSUED, S.UPDATED):
@@ -443,6 +475,31 @@ def letter_send_enqueue(*, letter: Letter, by) -> Letter:
     return letter
 
 
+def letters_approve_drafted(*, ua: UrgentAction, by) -> int:
+    """Approve every drafted letter of `ua`; returns how many."""
+    _require_coordinator(by)
+    count = 0
+    with transaction.atomic():
+        for letter in ua.letters.filter(status=LetterStatus.DRAFTED).select_for_update():
+            letter_approve(letter=letter, by=by)
+            count += 1
+    return count
+
+
+def letters_send_approved(*, ua: UrgentAction, by) -> tuple[list[Letter], list[Letter]]:
+    """Enqueue every approved (or failed) letter that has an e-mail address. Returns the
+    letters enqueued and those left to send by post (no address)."""
+    _require_coordinator(by)
+    queued, by_post = [], []
+    letters_qs = ua.letters.filter(status__in=[LetterStatus.APPROVED, LetterStatus.FAILED])
+    for letter in letters_qs.select_related("authority"):
+        if letter.authority.emails:
+            queued.append(letter_send_enqueue(letter=letter, by=by))
+        else:
+            by_post.append(letter)
+    return queued, by_post
+
+
 def letter_record_answer(
     *, letter: Letter, by, text: str = "", file=None, answered_on: date | None = None
 ) -> Letter:
@@ -473,6 +530,9 @@ __all__ = [
     "urgent_action_close",
     "letters_generate",
     "letter_approve",
+    "letters_approve_drafted",
     "letter_send",
+    "letters_send_approved",
+    "urgent_action_edit",
     "letter_record_answer",
 ]
