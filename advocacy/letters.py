@@ -13,14 +13,12 @@ import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from html import unescape
 from types import MappingProxyType
 
 from django.db.models import Q
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import formats, translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from casework.consent import NameScanner, describe_persons, public_text
@@ -293,23 +291,38 @@ def render_letter(
     context = letter_context(doc, authority, language)
     subject = " ".join(render_sandboxed(subject_template, context).split())
     text = render_sandboxed(body_template, context).strip() + "\n"
+    # The UA's date, not today's: a letter regenerated tomorrow is the same letter.
+    date_text = long_date(
+        date.fromisoformat(doc["issued_on_iso"]) if doc["issued_on_iso"] else None, language
+    )
+    recipient = _authority_doc(authority, "")
     html = render_to_string(
         "advocacy/letter.html",
         {
             "language": language,
-            # The UA's date, not today's: a letter regenerated tomorrow is the same letter.
-            "date": long_date(
-                date.fromisoformat(doc["issued_on_iso"]) if doc["issued_on_iso"] else None,
-                language,
-            ),
-            "recipient": _authority_doc(authority, ""),
+            "date": date_text,
+            "recipient": recipient,
             "subject": subject,
             "paragraphs": paragraphs(text),
         },
     )
-    # The document as printed (subject, text and recipient block), unescaped so that an
-    # apostrophe in an Uzbek name (O‘ktam, O'ktam) is scanned as the name, not as &#x27;.
-    public_text(unescape(strip_tags(html)), persons, where=_("A letter"), scanner=scanner)
+    # Every value the page prints (recipient block, date, subject, text), before escaping, so
+    # that an apostrophe in an Uzbek name (O‘ktam, O'ktam) is scanned as the name, not as
+    # &#x27;. letter.html adds no text of its own but labels; scanning these values is
+    # scanning the letter, without parsing the HTML back.
+    public_text(
+        "\n".join(
+            [
+                *_all_text(recipient).split("\n"),
+                date_text,
+                subject,
+                text,
+            ]
+        ),
+        persons,
+        where=_("A letter"),
+        scanner=scanner,
+    )
     digest = hashlib.sha256(
         "\x1f".join((LETTER_LAYOUT_VERSION, subject, text, html)).encode()
     ).hexdigest()

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role, has_role
 from casework.consent import ConsentError, NameScanner
@@ -360,29 +361,32 @@ def letters_generate(
         existing = {(x.authority_id, x.language): x for x in ua.letters.all()}
         work = [(r.authority, lang) for r in recipients for lang in languages]
         done = generated = skipped = 0
-        # One transaction per chunk: a commit per letter costs a disk sync each (a third of a
-        # letter's time on SQLite). A crash loses at most a chunk, which the re-run redoes.
         for start in range(0, len(work), GENERATE_CHUNK):
+            changed = []
+            for authority, lang in work[start : start + GENERATE_CHUNK]:
+                letter = existing.get((authority.pk, lang))
+                if letter and letter.status in (LetterStatus.SENT, LetterStatus.ANSWERED):
+                    skipped += 1
+                    continue
+                rendered = letters.render_letter(
+                    doc, authority, lang, *compiled[lang], persons=persons, scanner=scanner
+                )
+                if letter and letter.content_hash == rendered.content_hash and letter.pdf:
+                    skipped += 1
+                else:
+                    changed.append((authority, lang, letter, rendered))
+            # The chunk is written in one go: its PDFs, then its rows, their history and the
+            # progress in one transaction (a commit per letter cost a disk sync each). A crash
+            # loses at most a chunk, which the re-run redoes.
+            generated += len(changed)
+            done = min(start + GENERATE_CHUNK, len(work))
             with transaction.atomic():
-                for authority, lang in work[start : start + GENERATE_CHUNK]:
-                    letter = existing.get((authority.pk, lang))
-                    if letter and letter.status in (LetterStatus.SENT, LetterStatus.ANSWERED):
-                        skipped += 1
-                    else:
-                        rendered = letters.render_letter(
-                            doc, authority, lang, *compiled[lang], persons=persons, scanner=scanner
-                        )
-                        if letter and letter.content_hash == rendered.content_hash and letter.pdf:
-                            skipped += 1
-                        else:
-                            _store_letter(ua, authority, lang, letter, rendered)
-                            generated += 1
-                    done += 1
-                    if progress:
-                        progress(done, total)
+                _store_letters(ua, changed)
                 LetterBatch.objects.filter(pk=batch.pk).update(
                     done=done, generated=generated, skipped=skipped
                 )
+            if progress:
+                progress(done, total)
     except (ConsentError, letters.TemplateError) as exc:
         LetterBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.FAILED, error=str(exc), finished_at=timezone.now()
@@ -395,26 +399,60 @@ def letters_generate(
     return batch
 
 
-def _store_letter(ua, authority, language, letter: Letter | None, rendered) -> Letter:
-    pdf = letters.html_to_pdf(rendered.html)
-    if letter is None:
-        letter = Letter(urgent_action=ua, authority=authority, language=language)
-    letter.subject = rendered.subject
-    letter.text_body = rendered.text
-    letter.content_hash = rendered.content_hash
-    # Changed content needs approving again.
-    letter.status = LetterStatus.DRAFTED
-    letter.failure_reason = ""
-    if letter.pdf:
-        letter.pdf.delete(save=False)
-    letter.pdf.save(f"{letter.id}.pdf", ContentFile(pdf), save=False)
+# What regenerating a letter rewrites (bulk_update does not apply auto_now: updated_at is set).
+_LETTER_FIELDS = ["subject", "text_body", "content_hash", "status", "failure_reason", "pdf",
+                  "updated_at"]  # fmt: skip
+
+
+def _store_letters(ua, changed: list) -> None:
+    """Render the PDFs of `changed` ((authority, language, letter or None, rendered)) and write
+    them: a PDF over its old file in place, new and changed rows with their history rows in
+    bulk. Changed content needs approving again."""
+    if not changed:
+        return
+    now = timezone.now()
+    new, updated = [], []
+    for authority, language, letter, rendered in changed:
+        pdf = letters.html_to_pdf(rendered.html)
+        if letter is None:
+            letter = Letter(urgent_action=ua, authority=authority, language=language)
+            new.append(letter)
+        else:
+            updated.append(letter)
+        letter.subject = rendered.subject
+        letter.text_body = rendered.text
+        letter.content_hash = rendered.content_hash
+        letter.status = LetterStatus.DRAFTED
+        letter.failure_reason = ""
+        letter.updated_at = now
+        _write_pdf(letter, pdf)
     try:
         with transaction.atomic():
-            letter.save()
+            if new:
+                bulk_create_with_history(new, Letter)
+            if updated:
+                bulk_update_with_history(updated, Letter, fields=_LETTER_FIELDS)
     except IntegrityError:
-        # Another run of the same batch (a redelivered task) stored it first: take theirs.
-        letter = Letter.objects.get(urgent_action=ua, authority=authority, language=language)
-    return letter
+        # Another run of the same batch (a redelivered task) stored some first: take theirs
+        # and write ours row by row.
+        for letter in new + updated:
+            try:
+                with transaction.atomic():
+                    letter.save()
+            except IntegrityError:
+                pass
+
+
+def _write_pdf(letter: Letter, pdf: bytes) -> None:
+    """Overwrite the letter's PDF in place (same name: no delete, no search for a free name)."""
+    if letter.pdf:
+        try:
+            with letter.pdf.storage.open(letter.pdf.name, "wb") as out:
+                out.write(pdf)
+            return
+        except FileNotFoundError:
+            pass  # its folder is gone: store it afresh
+    letter.pdf.save(f"{letter.id}.pdf", ContentFile(pdf), save=False)
 
 
 def letter_approve(*, letter: Letter, by) -> Letter:
