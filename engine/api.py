@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -127,7 +129,9 @@ class DeadlineWaive(APIView):
     """POST {"reason": "..."}: waive an open or missed deadline (lawyers)."""
 
     permission_classes = [CanChangeDeadline]
+    serializer_class = WaiveSerializer
 
+    @extend_schema(request=WaiveSerializer, responses=DeadlineSerializer)
     def post(self, request, pk):
         deadline = get_object_or_404(Deadline.objects.select_related("person"), pk=pk)
         if not can_see_person(request.user, deadline.person):
@@ -151,11 +155,17 @@ class CanViewDeadlines(permissions.BasePermission):
         )
 
 
+class CalendarTokenSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    url = serializers.URLField(read_only=True)
+
+
 class CalendarTokenCreate(APIView):
     """POST: a new personal feed URL. The secret is shown in this response only."""
 
     permission_classes = [CanViewDeadlines]
 
+    @extend_schema(request=None, responses={201: CalendarTokenSerializer})
     def post(self, request):
         token, secret = services.calendar_token_create(user=request.user)
         url = request.build_absolute_uri(reverse("engine:calendar-feed", args=[secret]))
@@ -165,6 +175,7 @@ class CalendarTokenCreate(APIView):
 class CalendarTokenRevoke(APIView):
     permission_classes = [CanViewDeadlines]
 
+    @extend_schema(request=None, responses={204: None})
     def post(self, request, pk):
         get_object_or_404(CalendarToken, pk=pk, user=request.user)
         services.calendar_token_revoke(token_id=pk, user=request.user)
@@ -211,6 +222,7 @@ class BoardView(APIView):
 
     permission_classes = [CanViewRisk]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         rows = list(
             selectors.board_for(request.user, include_none=request.query_params.get("all") == "1")
@@ -279,6 +291,9 @@ class AlertList(generics.ListAPIView):
 class AlertUnreadCount(APIView):
     permission_classes = [IsStaff]
 
+    @extend_schema(
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+    )
     def get(self, request):
         count = alerts.inbox_for(request.user).filter(read_at__isnull=True).count()
         return Response({"unread": count})
@@ -292,7 +307,12 @@ class AlertMarkRead(APIView):
     """POST {"ids": [...]} marks those of my alerts read; no ids: all of them."""
 
     permission_classes = [IsStaff]
+    serializer_class = MarkReadSerializer
 
+    @extend_schema(
+        request=MarkReadSerializer,
+        responses=inline_serializer("Marked", {"marked": serializers.IntegerField()}),
+    )
     def post(self, request):
         body = MarkReadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -312,6 +332,7 @@ class AlertPreferenceView(APIView):
     """GET / PUT my alert preferences (e-mail at once, daily digest and its time)."""
 
     permission_classes = [IsStaff]
+    serializer_class = AlertPreferenceSerializer
 
     def get(self, request):
         pref = AlertPreference.objects.filter(user=request.user).first() or AlertPreference()
