@@ -170,7 +170,7 @@ def token_similarity(a: str, b: str) -> float:
         if long == short + "a" and short.endswith(_FEMININE_PAIRS):
             return 0.5
     strict = Indel.normalized_similarity(a, b)
-    loose = Indel.normalized_similarity(loose_token(a), loose_token(b)) * 0.94
+    loose = Indel.normalized_similarity(loose_token(a), loose_token(b), score_cutoff=0.85) * 0.94
     return max(strict, loose)
 
 
@@ -178,6 +178,12 @@ def _align(a: tuple[str, ...], b: tuple[str, ...]) -> list[float]:
     """Greedy best one-to-one pairing of the tokens of the shorter name with the longer."""
     if len(a) > len(b):
         a, b = b, a
+    if len(a) == 2 and len(b) == 2:  # most names: the same greedy choice, without sorting
+        s00, s01 = token_similarity(a[0], b[0]), token_similarity(a[0], b[1])
+        s10, s11 = token_similarity(a[1], b[0]), token_similarity(a[1], b[1])
+        best = max((s00, 0, 0), (s01, 0, 1), (s10, 1, 0), (s11, 1, 1))
+        other = {(0, 0): s11, (1, 1): s00, (0, 1): s10, (1, 0): s01}[best[1], best[2]]
+        return [best[0], other]
     pairs = sorted(
         ((token_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
         reverse=True,
@@ -196,26 +202,35 @@ def _align(a: tuple[str, ...], b: tuple[str, ...]) -> list[float]:
     return sims
 
 
-def name_similarity(a: NameForm, b: NameForm) -> tuple[float, list[str]]:
-    """0..1 for two names, with the reasons."""
-    if not a.core or not b.core:
-        return 0.0, []
+@lru_cache(maxsize=500_000)
+def core_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
+    """0..1 for the cores of two names (no patronymics), with the reasons. Cached: common
+    names meet each other many times in a big record."""
     reasons: list[str] = []
-    sims = _align(a.core, b.core)
+    sims = _align(a, b)
     score = (sum(sims) / len(sims) + min(sims)) / 2
-    if min(len(a.core), len(b.core)) == 1:
+    if min(len(a), len(b)) == 1:
         # One word in common is not a person: many men are called Rustam.
         score = min(score, 0.6)
         reasons.append("only one name in common")
-    extra = abs(len(a.core) - len(b.core))
-    if extra and min(len(a.core), len(b.core)) > 1:
+    extra = abs(len(a) - len(b))
+    if extra and min(len(a), len(b)) > 1:
         score *= 0.97**extra
-    if a.core == b.core or sorted(a.core) == sorted(b.core):
+    if a == b or sorted(a) == sorted(b):
         reasons.append("same name after transliteration")
     elif min(sims) >= 0.8:
         reasons.append("names alike (spelling variant)")
     elif score >= 0.5:
         reasons.append("names partly alike")
+    return score, tuple(reasons)
+
+
+def name_similarity(a: NameForm, b: NameForm) -> tuple[float, list[str]]:
+    """0..1 for two names, with the reasons."""
+    if not a.core or not b.core:
+        return 0.0, []
+    score, core_reasons = core_similarity(a.core, b.core)
+    reasons = list(core_reasons)
     if a.patronymic and b.patronymic:
         psim = max(token_similarity(x, y) for x in a.patronymic for y in b.patronymic)
         if psim < 0.8:
@@ -308,29 +323,78 @@ def blocking_keys(record: MatchRecord) -> set[str]:
         if len(loose) == 1:
             keys.add("s:" + loose[0][:5])
         for x, y in combinations(loose, 2):
-            keys.add(f"p:{x[:4]}|{y[:4]}")
+            keys.add(f"p:{x[:5]}|{y[:5]}")
         if year:
+            # The year with the start of one token and the end of another catches a
+            # misspelt beginning of that other token (Jo‘rayev / Dzhuraev).
             for x in loose:
-                # The year with one token catches a misspelt first letters of the other.
-                keys.add(f"y:{year}:{x[:4]}")
+                others = [y for y in loose if y != x] or [""]
+                for y in others:
+                    keys.add(f"y:{year}:{x[:4]}:{y[-3:]}")
     if record.unhcr_number:
         keys.add("u:" + record.unhcr_number)
     return keys
 
 
+def score_ceiling(a: MatchRecord, b: MatchRecord) -> float:
+    """The most `score_records` can give these two, from the evidence beyond names: two
+    UNHCR numbers that differ (x0.4), births two or more years apart (x0.5) or one year
+    apart (x0.8), and different citizenship (x0.85) each cap a score of 1. Exact, so a pair
+    below the threshold here is skipped without scoring its names."""
+    if a.unhcr_number and b.unhcr_number:
+        if a.unhcr_number == b.unhcr_number:
+            return 1.0
+        ceiling = 0.4
+    else:
+        ceiling = 1.0
+    if a.birth.on and b.birth.on:
+        apart = abs(a.birth.on.year - b.birth.on.year)
+        ceiling *= 0.5 if apart >= 2 else 0.8 if apart == 1 else 1.0
+    if a.citizenship and b.citizenship and a.citizenship != b.citizenship:
+        ceiling *= 0.85
+    return ceiling
+
+
+def years_apart_allowed(threshold: float) -> int | None:
+    """How many years apart two births may be for a pair to still reach `threshold`
+    (compare_births: two or more years apart caps the score at 0.5, one year at 0.8);
+    None: any. A same UNHCR number outweighs the births, and such pairs meet in their
+    own "u:" block, which is never narrowed by year."""
+    if threshold > 0.8:
+        return 0
+    if threshold > 0.5:
+        return 1
+    return None
+
+
 class MatchIndex:
-    """Records by blocking key; finds the candidates for a record without scoring all."""
+    """Records by blocking key; finds the candidates for a record without scoring all.
+
+    Within a block, records are also kept by year of birth, so that a pair whose births
+    already rule it out (see `years_apart_allowed`) is never visited, and `score_ceiling`
+    drops the pairs that numbers or citizenship rule out; only what is left is scored."""
 
     def __init__(self, records: Iterable[MatchRecord] = ()):
         self.records: dict[object, MatchRecord] = {}
         self.blocks: dict[str, list[object]] = defaultdict(list)
+        # (block key, year of birth or None) -> keys of the records in that block
+        self._by_year: dict[tuple[str, int | None], list[object]] = defaultdict(list)
         for record in records:
             self.add(record)
 
     def add(self, record: MatchRecord) -> None:
         self.records[record.key] = record
+        year = record.birth.year
         for key in blocking_keys(record):
             self.blocks[key].append(record.key)
+            self._by_year[key, year].append(record.key)
+
+    def _members(self, key: str, year: int | None, apart: int | None) -> Iterator[object]:
+        if year is None or apart is None or key.startswith("u:"):
+            yield from self.blocks.get(key, ())
+            return
+        for y in (None, *range(year - apart, year + apart + 1)):
+            yield from self._by_year.get((key, y), ())
 
     def candidates(
         self, record: MatchRecord, *, threshold: float = POSSIBLE, limit: int = 5
@@ -338,15 +402,17 @@ class MatchIndex:
         """The best-scoring records sharing a block with `record`, best first."""
         seen: set = {record.key}
         found: list[tuple[MatchRecord, Match]] = []
+        apart = years_apart_allowed(threshold)
         for key in blocking_keys(record):
-            members = self.blocks.get(key, ())
-            if len(members) > BLOCK_LIMIT:
+            if len(self.blocks.get(key, ())) > BLOCK_LIMIT:
                 continue
-            for other_key in members:
+            for other_key in self._members(key, record.birth.year, apart):
                 if other_key in seen:
                     continue
                 seen.add(other_key)
                 other = self.records[other_key]
+                if score_ceiling(record, other) < threshold:
+                    continue
                 match = score_records(record, other)
                 if match.score >= threshold:
                     found.append((other, match))
@@ -357,19 +423,30 @@ class MatchIndex:
         self, *, threshold: float = POSSIBLE
     ) -> Iterator[tuple[MatchRecord, MatchRecord, Match]]:
         """Every pair of records in the index scoring at least `threshold`, each once."""
-        seen: set[tuple] = set()
-        for members in self.blocks.values():
+        records = list(self.records.values())
+        number = {record.key: i for i, record in enumerate(records)}
+        n = len(records)
+        apart = years_apart_allowed(threshold)
+        seen: set[int] = set()  # a pair as one int: cheaper to hash than a tuple of ids
+        for block, members in self.blocks.items():
             if len(members) < 2 or len(members) > BLOCK_LIMIT:
                 continue
-            for x, y in combinations(members, 2):
-                pair = (x, y) if str(x) < str(y) else (y, x)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                a, b = self.records[pair[0]], self.records[pair[1]]
-                match = score_records(a, b)
-                if match.score >= threshold:
-                    yield a, b, match
+            for x in sorted(number[m] for m in members):
+                a = records[x]
+                for other_key in self._members(block, a.birth.year, apart):
+                    y = number[other_key]
+                    if y <= x:
+                        continue  # each pair once, from its lower number
+                    pair = x * n + y
+                    if pair in seen:
+                        continue
+                    seen.add(pair)
+                    b = records[y]
+                    if score_ceiling(a, b) < threshold:
+                        continue
+                    match = score_records(a, b)
+                    if match.score >= threshold:
+                        yield a, b, match
 
 
 # --------------------------------------------------------------------------------------------
