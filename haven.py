@@ -527,9 +527,22 @@ def cmd_test(extra: list[str]) -> int:
         env=env,
         stdin=subprocess.DEVNULL,
     ).returncode
+    # Both cores (pytest-xdist; each process has its own test database and Redis database),
+    # unless the caller chose: `haven.py test -n 0` runs in one process.
+    parallel = (
+        []
+        if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in extra)
+        else [
+            "-n",
+            str(min(os.cpu_count() or 1, 4)),
+        ]
+    )
     say("pytest ...")
     tests = subprocess.run(
-        [str(VENV_PY), "-m", "pytest", *extra], cwd=ROOT, env=env, stdin=subprocess.DEVNULL
+        [str(VENV_PY), "-m", "pytest", *parallel, *extra],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
     ).returncode
 
     problems = []
