@@ -17,7 +17,12 @@ from playwright.sync_api import expect
 from casework import models as m
 from tests import factories as f
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the rules and letter templates that migrations ship survive the flush
+# between transactional tests (without them no deadline and no letter is produced).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 LANGUAGES = ["en", "ru"]
 WORD = {"en": {"today": "What needs you today"}, "ru": {"today": "Что требует вашего внимания"}}
 
