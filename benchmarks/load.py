@@ -1,0 +1,304 @@
+"""Load: the three roles' daily flows against Haven on PostgreSQL with 10,000 persons, served by
+gunicorn with DEBUG off, while a sweep runs; locust, headless, loopback only, bounded in time.
+
+    .venv/bin/python benchmarks/load.py                       # build the data, then 60 s, 50 users
+    .venv/bin/python benchmarks/load.py --keep --seconds 120   # reuse the data
+
+Builds `haven_bench_load` (the name must contain "bench": it is dropped and recreated), with
+the sweep benchmark's synthetic persons, 5 staff per role with TOTP enrolled, and their
+authenticated sessions (a password + TOTP login's, written by the same code the tests use). Then
+starts gunicorn on a free loopback port, a process that sweeps everyone in a loop, and locust;
+prints requests/s and p50/p95/p99 per page. Target: 50 users, p95 < 300 ms, no errors.
+
+Run by locust, this same file is the locustfile (the classes at the bottom).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+if __name__ == "__main__":
+    import argparse
+    import csv
+    import json
+    import signal
+    import socket
+    import subprocess
+    import tempfile
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    ROOT = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(ROOT))
+    DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/haven_bench_load"
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    def prepare(env: dict, persons: int, keep: bool) -> dict:
+        """The data and the sessions; returns what the locust users need (JSON-able)."""
+        os.environ.update(env)
+        from benchmarks.sweep import recreate_database
+
+        if not keep:
+            recreate_database(env["DATABASE_URL"])
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+
+        from accounts.testing import login_with_second_factor
+        from benchmarks.loaddata import make_persons, make_staff
+        from casework.models import Person
+        from engine import services, signals
+
+        call_command("migrate", verbosity=0)
+        signals.enqueue_person = lambda person_id: None  # the sweep below computes everyone
+        missing = persons - Person.objects.count()
+        if missing > 0:
+            t = time.perf_counter()
+            make_persons(missing)
+            print(f"made {missing} persons in {time.perf_counter() - t:.0f} s", flush=True)
+            t = time.perf_counter()
+            services.sweep(today=django.utils.timezone.localdate())
+            print(f"first sweep in {time.perf_counter() - t:.0f} s", flush=True)
+        logins = make_staff(5)
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.in_bulk(
+            [u.username for u in logins], field_name="username"
+        )
+        sessions = {role: [] for role in ("caseworker", "lawyer", "coordinator")}
+        for login in logins:
+            client = login_with_second_factor(Client(), users[login.username])
+            sessions[login.role].append(client.cookies["sessionid"].value)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the planner must know the deadlines and assignments
+        person_ids = [
+            str(pk) for pk in Person.objects.order_by("?").values_list("pk", flat=True)[:500]
+        ]
+        return {"sessions": sessions, "persons": person_ids}
+
+    def main() -> int:
+        parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+        parser.add_argument("--persons", type=int, default=10_000)
+        parser.add_argument("--users", type=int, default=50)
+        parser.add_argument("--spawn-rate", type=float, default=10)
+        parser.add_argument("--seconds", type=int, default=60)
+        parser.add_argument("--web-workers", type=int, default=3)
+        parser.add_argument("--keep", action="store_true", help="reuse the database as it is")
+        parser.add_argument("--no-sweep", action="store_true", help="no sweep during the run")
+        args = parser.parse_args()
+
+        env = {
+            "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "load-benchmark-only-" + "x" * 40,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "HAVEN_LOG_LEVEL": "WARNING",
+            "DB_CONN_MAX_AGE": "60",
+            # Cache and queue in a Redis database of their own; recomputes the users' saves
+            # enqueue are dropped at the end (the looping sweep computes them anyway).
+            "REDIS_URL": os.environ.get("HAVEN_LOAD_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        }
+        for url in (env["DATABASE_URL"], env["REDIS_URL"]):
+            if "127.0.0.1" not in url and "localhost" not in url:
+                sys.exit(f"loopback only: {url}")
+        data = prepare(env, args.persons, args.keep)
+        work = Path(tempfile.mkdtemp(prefix="haven-load-"))
+        (work / "data.json").write_text(json.dumps(data))
+        child_env = {**os.environ, **env, "HAVEN_LOAD_DATA": str(work / "data.json")}
+        port = free_port()
+        venv_bin = Path(sys.executable).parent
+        procs = []
+        try:
+            web = subprocess.Popen(
+                [str(venv_bin / "gunicorn"), "config.wsgi:application", "--bind",
+                 f"127.0.0.1:{port}", "--workers", str(args.web_workers), "--log-level", "warning"],
+                cwd=ROOT, env=child_env,
+            )  # fmt: skip
+            procs.append(web)
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or web.poll() is not None:
+                        sys.exit("gunicorn did not come up")
+                    time.sleep(0.5)
+            if not args.no_sweep:
+                sweeper = subprocess.Popen(
+                    [sys.executable, "-c", SWEEP_LOOP], cwd=ROOT, env=child_env,
+                    stdout=open(work / "sweeps.log", "w"), stderr=subprocess.STDOUT,
+                )  # fmt: skip
+                procs.append(sweeper)
+            started = time.monotonic()
+            subprocess.run(
+                [str(venv_bin / "locust"), "-f", __file__, "--headless",
+                 "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
+                 "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "run"),
+                 "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
+                cwd=ROOT, env=child_env, timeout=args.seconds + 120, check=False,
+            )  # fmt: skip
+            elapsed = time.monotonic() - started
+        finally:
+            for proc in reversed(procs):
+                proc.send_signal(signal.SIGTERM)
+            for proc in procs:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            import redis
+
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+        sweeps = (work / "sweeps.log").read_text().split() if (work / "sweeps.log").exists() else []
+        return report(work / "run_stats.csv", args, elapsed, sweeps)
+
+    def report(stats_csv: Path, args, elapsed: float, sweeps: list[str]) -> int:
+        rows = list(csv.DictReader(stats_csv.open()))
+        print(
+            f"\n{args.users} users, {args.seconds} s, {args.persons} persons, "
+            f"gunicorn x{args.web_workers}, sweeps during the run: {len(sweeps)} "
+            f"({', '.join(sweeps)} s)"
+        )
+        print(f"{'page':<40} {'reqs':>6} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}")
+        worst = 0.0
+        failures = 0
+        for row in rows:
+            name = row["Name"] if row["Name"] != "Aggregated" else "ALL"
+            p95 = float(row["95%"] or 0)
+            if name != "ALL":
+                worst = max(worst, p95)
+            failures += int(row["Failure Count"]) if name != "ALL" else 0
+            print(
+                f"{row['Type'] + ' ' + name:<40.40} {row['Request Count']:>6} "
+                f"{row['Failure Count']:>5} {float(row['Requests/s']):7.1f} "
+                f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+            )
+        ok = failures == 0 and worst < 300
+        print(f"\nworst page p95 {worst:.0f} ms, {failures} failures: {'PASS' if ok else 'FAIL'}")
+        return 0 if ok else 1
+
+    SWEEP_LOOP = """
+import time, django
+django.setup()
+from django.utils import timezone
+from engine import services
+while True:
+    t = time.perf_counter()
+    services.sweep(today=timezone.localdate())
+    print(round(time.perf_counter() - t), flush=True)
+"""
+
+    sys.exit(main())
+
+else:  # imported by locust: the users
+    import json
+    import random
+
+    from locust import HttpUser, between, task
+
+    DATA = json.loads(open(os.environ["HAVEN_LOAD_DATA"]).read())
+
+    class Staff(HttpUser):
+        abstract = True
+        role = ""
+        wait_time = between(1, 3)  # a person reading a page, not a script hammering it
+
+        def on_start(self):
+            self.client.cookies.set("sessionid", random.choice(DATA["sessions"][self.role]))
+            self.client.get("/", name="home")
+            self.csrf = self.client.cookies.get("csrftoken", "")
+
+        def any_person(self) -> str:
+            return random.choice(DATA["persons"])
+
+        def get(self, url: str, name: str):
+            with self.client.get(url, name=name, catch_response=True) as response:
+                if response.status_code != 200 or "/accounts/" in response.url:
+                    response.failure(f"{response.status_code} {response.url}")
+
+    class Caseworker(Staff):
+        """Who is detained where, who has not been seen: persons, searches, welfare checks."""
+
+        role = "caseworker"
+        weight = 3
+
+        @task(3)
+        def dashboard(self):
+            self.get("/", "home")
+
+        @task(3)
+        def persons(self):
+            self.get("/persons/", "persons")
+
+        @task(2)
+        def search(self):
+            self.get(f"/persons/?q={random.choice(['HV-B', 'ab', 'ov', 'Kar'])}", "persons?q=")
+
+        @task(4)
+        def person(self):
+            self.get(f"/persons/{self.any_person()}/", "person")
+
+        @task(1)
+        def welfare_check(self):
+            self.client.post(
+                "/api/welfare-checks/",
+                json={"person": self.any_person(), "observed_at": "2026-01-15T10:00:00Z",
+                      "notes": "seen by lawyer today"},
+                headers={"X-CSRFToken": self.csrf},
+                name="POST api/welfare-checks",
+            )  # fmt: skip
+
+    class Lawyer(Staff):
+        """Every deadline of their persons."""
+
+        role = "lawyer"
+        weight = 2
+
+        @task(3)
+        def deadlines(self):
+            self.get("/engine/deadlines/", "deadlines")
+
+        @task(2)
+        def board(self):
+            self.get("/engine/board/", "board")
+
+        @task(3)
+        def person(self):
+            self.get(f"/persons/{self.any_person()}/", "person")
+
+        @task(2)
+        def api_deadlines(self):
+            self.get(f"/api/engine/deadlines/?person={self.any_person()}", "api/engine/deadlines")
+
+    class Coordinator(Staff):
+        """Who is at risk with no urgent action out: the board, the inbox, urgent actions."""
+
+        role = "coordinator"
+        weight = 1
+
+        @task(3)
+        def board(self):
+            self.get("/engine/board/", "board")
+
+        @task(2)
+        def inbox(self):
+            self.get("/engine/inbox/", "inbox")
+
+        @task(2)
+        def urgent_actions(self):
+            self.get("/advocacy/urgent-actions/", "urgent-actions")
+
+        @task(1)
+        def persons(self):
+            self.get("/persons/", "persons")
