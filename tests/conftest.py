@@ -104,6 +104,21 @@ def isolated_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(autouse=True)
+def shipped_reference_data(request):
+    """Transactional tests (real workers, live servers) run after a flush: give them the rules,
+    risk signals and letter templates that migrations ship, as every other test has them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from tests.reference_data import ensure_shipped_reference_data
+
+        ensure_shipped_reference_data()
+
+
 # --- personas ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,31 @@
+"""Rows that data migrations ship (deadline rules, risk signals, letter templates).
+
+A transactional test ends by flushing every table, so the tests after it would find none of
+these rows, and a rule-less engine computes nothing. Re-create them from the migrations' own
+functions (all idempotent) before a transactional test, wherever they are missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps as django_apps
+
+# (migration module, function, model label whose emptiness says the rows are gone)
+SHIPPED = [
+    ("engine.migrations.0002_default_rules", "forwards", "engine.Rule"),
+    ("engine.migrations.0004_default_risk_signals", "forwards", "engine.RiskSignal"),
+    ("advocacy.migrations.0002_letter_templates", "ship", "advocacy.LetterTemplate"),
+]
+
+
+def ensure_shipped_reference_data() -> int:
+    """Re-run the data migrations whose rows are missing; returns how many were re-run."""
+    rerun = 0
+    for module_name, function, label in SHIPPED:
+        model = django_apps.get_model(label)
+        if model.objects.exists():
+            continue
+        getattr(importlib.import_module(module_name), function)(django_apps, None)
+        rerun += 1
+    return rerun
