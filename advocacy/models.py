@@ -230,8 +230,16 @@ class UrgentAction(Record):
 
 
 def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """'3rd' in English, '3-е' in Russian (for the neuter 'обновление'), '3.' otherwise."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "en").split("-")[0]
+    if language == "en":
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    if language == "ru":
+        return f"{n}-е"
+    return f"{n}."
 
 
 class UrgentActionRecipient(Record):
