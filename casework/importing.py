@@ -588,6 +588,15 @@ def _rewrite_rows(batch: ImportBatch, rows: list[ImportRow]) -> None:
         ImportRow.objects.bulk_create(rows, batch_size=2000)
 
 
+# Evidence beyond the name that lets an import match a person on its own (matching.py reasons).
+CORROBORATING = {
+    "same UNHCR number",
+    "same date of birth",
+    "same date of birth with day and month swapped",
+    "same patronymic",
+}
+
+
 def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of: dict) -> None:
     record = _record(("row", row.line_number), row.data)
     found = index.candidates(record, threshold=POSSIBLE, limit=3)
@@ -608,12 +617,17 @@ def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of:
         if confidentiality == "restricted" and not _may_see(user, cw, lw):
             reasons.append(_("a restricted record: an admin or its assigned staff must decide"))
     ambiguous = len(found) > 1 and found[1][1].score >= SAME_PERSON
-    if match.score >= SAME_PERSON and not ambiguous:
+    # Attaching a row to an existing person without a human decision needs more than a name
+    # and a birth year: many men share both, and a wrong match mixes two people's deadlines.
+    corroborated = bool(CORROBORATING & set(match.reasons))
+    if match.score >= SAME_PERSON and not ambiguous and corroborated:
         row.outcome = RowOutcome.MATCH
     else:
         row.outcome = RowOutcome.DUPLICATE
         if ambiguous:
             reasons.append(_("more than one record matches"))
+        elif match.score >= SAME_PERSON:
+            reasons.append(_("only the name and the year of birth agree: a person must decide"))
     row.reasons = reasons
     outcome_of[row.line_number] = row.outcome
 

@@ -31,24 +31,36 @@ def outcomes(batch):
 
 
 def test_preview_gives_every_row_its_outcome(caseworker):
-    PersonFactory(name="Абдуллаев Рустам", born_on=date(1980, 1, 1))
+    PersonFactory(name="Абдуллаев Рустам", born_on=date(1980, 1, 1), unhcr_number="UNHCR-1")
     batch = preview(
         [
-            ["Rustam Abdullayev", "1980", "", "UZ"],  # the existing person, in Latin
+            ["Rustam Abdullayev", "1980", "UNHCR-1", "UZ"],  # the existing person, in Latin
             ["Xurshid Tursunov", "12.03.1978", "", "UZ"],  # new
-            ["Турсунов Хуршид", "1978", "", "UZ"],  # line 3 again, in Cyrillic
+            ["Турсунов Хуршид", "1978", "", "UZ"],  # line 3 again, in Cyrillic, year only
             ["Nazarov Anvar", "not a date", "", "UZ"],  # error
         ],
         caseworker,
     )
     assert batch.status == BatchStatus.PREVIEWED
-    assert outcomes(batch) == {2: "match", 3: "new", 4: "match", 5: "error"}
+    assert outcomes(batch) == {2: "match", 3: "new", 4: "duplicate", 5: "error"}
     rows = {r.line_number: r for r in batch.rows.all()}
     assert rows[2].candidate.names.first().full_name == "Абдуллаев Рустам"
-    assert rows[2].score >= 0.85 and rows[2].reasons
+    assert rows[2].score >= 0.85 and "same UNHCR number" in rows[2].reasons
     assert rows[4].candidate_line == 3
+    assert any("a person must decide" in r for r in rows[4].reasons)
     assert rows[5].errors == [{"field": "born", "message": "'not a date' is not a year or a date"}]
     assert Person.objects.count() == 1  # a preview writes no person
+
+
+def test_a_name_and_a_birth_year_alone_never_match_without_a_decision(caseworker):
+    """Many men share a name and a birth year: attaching a row to the wrong one would mix
+    two people's deadlines, so it waits for a person to decide."""
+    PersonFactory(name="Абдуллаев Рустам", born_on=date(1980, 1, 1))
+    batch = preview([["Rustam Abdullayev", "1980", "", "UZ"]], caseworker)
+    row = batch.rows.get()
+    assert row.outcome == "duplicate"
+    assert row.score >= 0.85
+    assert any("a person must decide" in r for r in row.reasons)
 
 
 def test_commit_is_refused_while_a_row_has_an_error_and_writes_nothing(caseworker):
@@ -72,16 +84,18 @@ def test_skipping_the_error_row_lets_the_rest_commit(caseworker):
 
 
 def test_commit_creates_persons_names_and_group_and_the_batch_records_it(caseworker):
-    existing = PersonFactory(name="Абдуллаев Рустам")
+    existing = PersonFactory(name="Абдуллаев Рустам", unhcr_number="UNHCR-7")
     batch = preview(
         [
-            ["Rustam Abdullayev", "1980", "", "UZ"],
+            ["Rustam Abdullayev", "1980", "UNHCR-7", "UZ"],
             ["Xurshid Tursunov", "12.03.1978", "A-123-45", "UZ"],
             ["Турсунов Хуршид", "1978", "", "UZ"],
         ],
         caseworker,
         group_name="29 men detained in Osh",
     )
+    # Line 4 agrees with line 3 on name and year only: the caseworker confirms it.
+    import_decide(batch=batch, line_number=4, decision="match", by=caseworker)
     batch = import_commit(batch=batch, by=caseworker)
     assert batch.status == BatchStatus.COMMITTED and batch.committed_by == caseworker
     assert len(batch.checksum) == 64 and batch.row_count == 3
@@ -132,9 +146,9 @@ def test_xlsx_imports_like_csv(caseworker):
 
 
 def test_undo_removes_what_the_import_created(caseworker):
-    existing = PersonFactory(name="Абдуллаев Рустам")
+    existing = PersonFactory(name="Абдуллаев Рустам", unhcr_number="UNHCR-7")
     batch = preview(
-        [["Rustam Abdullayev", "1980", "", "UZ"], ["Xurshid Tursunov", "1978", "", "UZ"]],
+        [["Rustam Abdullayev", "1980", "UNHCR-7", "UZ"], ["Xurshid Tursunov", "1978", "", "UZ"]],
         caseworker,
         group_name="Osh",
     )

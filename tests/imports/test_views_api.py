@@ -83,13 +83,17 @@ def test_api_preview_shows_a_restricted_match_by_case_number_only(client_for, ca
     hidden = PersonFactory(
         name="Абдуллаев Рустам",
         born_on=date(1980, 1, 1),
+        unhcr_number="UNHCR-9",
         confidentiality="restricted",
         assigned_caseworker=other,
     )
     client = client_for(caseworker)
     response = client.post(
         reverse("imports:api_batches"),
-        {"file": upload([["Rustam Abdullayev", "1980", "", "UZ"]]), "mapping": mapping().pk},
+        {
+            "file": upload([["Rustam Abdullayev", "1980", "UNHCR-9", "UZ"]]),
+            "mapping": mapping().pk,
+        },
     )
     assert response.status_code == 201
     detail = client.get(reverse("imports:api_batch", args=[response.json()["id"]])).json()
