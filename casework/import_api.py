@@ -101,6 +101,7 @@ class MappingList(APIView):
     permission_classes = [CanImport]
     serializer_class = MappingSerializer
 
+    @extend_schema(responses=MappingSerializer(many=True))
     def get(self, request):
         return Response(MappingSerializer(ImportMapping.objects.all(), many=True).data)
 
@@ -214,7 +215,22 @@ def person_json(person: Person) -> dict:
 class Duplicates(APIView):
     permission_classes = [CanImport]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        responses={
+            200: {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "a": {"type": "object"},
+                        "b": {"type": "object"},
+                        "score": {"type": "number"},
+                        "reasons": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            }
+        }
+    )
     def get(self, request):
         pairs = duplicate_candidates(user=request.user, limit=200)
         record_read(

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -224,12 +225,19 @@ class BoardView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        rows = list(
-            selectors.board_for(request.user, include_none=request.query_params.get("all") == "1")
+        include_none = request.query_params.get("all") == "1"
+        # Paged (`?page=`, 50 a page): the most urgent come first, so page 1 is what matters.
+        paginator = PageNumberPagination()
+        rows = paginator.paginate_queryset(
+            selectors.board_for(request.user, include_none=include_none), request, view=self
         )
         record_read(user=request.user, objects=rows, channel="api", path=request.path)
         now = timezone.now()
-        return Response({"count": len(rows), "results": [board_row(r, now) for r in rows]})
+        response = paginator.get_paginated_response([board_row(r, now) for r in rows])
+        response.data["levels"] = selectors.board_level_counts(
+            request.user, include_none=include_none
+        )
+        return response
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,6 +331,11 @@ class AlertMarkRead(APIView):
 
 
 class AlertPreferenceSerializer(serializers.ModelSerializer):
+    # A wall-clock time of day ("07:00"), not an RFC 3339 full-time: say so in the schema.
+    digest_time = extend_schema_field(
+        {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "07:00"}
+    )(serializers.TimeField)(required=False)
+
     class Meta:
         model = AlertPreference
         fields = ["email_immediately", "digest_enabled", "digest_time"]

@@ -554,6 +554,20 @@ def alert_directory() -> dict:
 LEVEL_RANK = {"none": 0, "monitoring": 1, "elevated": 2, "high": 3, "imminent": 4}
 
 
+def board_level_counts(user, *, include_none: bool = False) -> dict[str, int]:
+    """How many visible persons are at each level (one aggregate query)."""
+    from django.db.models import Count
+
+    from casework.access import person_visibility_q
+
+    from .models import RiskAssessment
+
+    qs = RiskAssessment.objects.filter(is_current=True).filter(person_visibility_q(user, "person"))
+    if not include_none:
+        qs = qs.exclude(level="none")
+    return dict(qs.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+
+
 def board_for(user, *, include_none: bool = False):
     """Current assessments of the persons the user may see, by level: `imminent` with no
     issued urgent action first, then by level, then the longest without confirmed contact.

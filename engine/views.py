@@ -9,6 +9,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,6 +114,7 @@ def calendar_feed(request, token: str):
 
 BOARD_LEVELS = ("imminent", "high", "elevated", "monitoring", "none")
 INBOX_LIMIT = 200
+BOARD_PAGE_SIZE = 50
 
 
 @login_required
@@ -122,7 +124,12 @@ def board(request):
         "engine.view_riskassessment"
     ):
         raise PermissionDenied
-    rows = list(selectors.board_for(request.user, include_none=request.GET.get("all") == "1"))
+    show_all = request.GET.get("all") == "1"
+    board = selectors.board_for(request.user, include_none=show_all)
+    # Paged: in a crisis the board holds thousands of persons; the most urgent come first,
+    # and the counts per level are one aggregate, not a page of rows each.
+    page = Paginator(board, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     record_read(user=request.user, objects=rows, channel="page", path=request.path)
     now = timezone.now()
     for row in rows:
@@ -138,7 +145,9 @@ def board(request):
                 (level, [r for r in rows if r.level == level and not r.needs_ua])
                 for level in BOARD_LEVELS
             ],
-            "show_all": request.GET.get("all") == "1",
+            "level_counts": selectors.board_level_counts(request.user, include_none=show_all),
+            "page_obj": page,
+            "show_all": show_all,
         },
     )
 

@@ -280,6 +280,33 @@ def test_board_queries_do_not_grow_with_persons(client_for, coordinator, django_
             client.get(url)
 
 
+def test_the_board_is_paged_most_urgent_first_with_counts_per_level(
+    client_for, coordinator, monkeypatch
+):
+    """In a crisis the board holds thousands: a page of the most urgent, and every count."""
+    from rest_framework.pagination import PageNumberPagination
+
+    from engine import views
+
+    monkeypatch.setattr(views, "BOARD_PAGE_SIZE", 2)
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    quiet = PersonFactory()
+    DetentionFactory(person=quiet, started_on=date(2011, 6, 9))
+    hot = [at_risk() for _ in range(2)]
+    for person in (quiet, *hot):
+        recompute(person)
+    client = client_for(coordinator)
+    first = client.get("/api/engine/board/").json()
+    assert first["count"] == 3 and first["next"]
+    assert {r["person"] for r in first["results"]} == {str(p.pk) for p in hot}
+    assert first["levels"]["imminent"] == 2 and sum(first["levels"].values()) == 3
+    second = client.get(first["next"]).json()
+    assert [r["person"] for r in second["results"]] == [str(quiet.pk)]
+    page = client.get("/engine/board/")
+    assert quiet.case_number.encode() not in page.content
+    assert quiet.case_number.encode() in client.get("/engine/board/?page=2").content
+
+
 def test_the_board_never_shows_a_restricted_person_to_an_unassigned_coordinator(
     client_for, coordinator, caseworker
 ):
