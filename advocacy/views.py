@@ -56,6 +56,7 @@ from .forms import AnswerForm, DraftForm, IssueForm, UrgentActionForm
 from .models import (
     Authority,
     AuthorityRole,
+    BatchStatus,
     Letter,
     LetterBatch,
     LetterStatus,
@@ -402,14 +403,22 @@ def generate(request, pk):
             return render(request, "advocacy/_errors.html", {"errors": exc.messages})
         return letters_page(request, pk, errors=exc.messages)
     if request.htmx:
-        return render(request, "advocacy/_progress.html", {"batch": batch})
+        return _progress(request, batch)
     return redirect("advocacy:letters", pk=ua.pk)
+
+
+def _progress(request, batch: LetterBatch):
+    """The progress bar; once the batch has finished, reload the page once so the letters
+    table under it shows what was generated (a finished bar no longer polls: no loop)."""
+    response = render(request, "advocacy/_progress.html", {"batch": batch})
+    if request.htmx and batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @coordinator_required("advocacy.view_letterbatch")
 def batch_progress(request, pk):
-    batch = get_object_or_404(LetterBatch, pk=pk)
-    return render(request, "advocacy/_progress.html", {"batch": batch})
+    return _progress(request, get_object_or_404(LetterBatch, pk=pk))
 
 
 def _letter_action(request, pk, action) -> Letter | None:

@@ -118,6 +118,10 @@ def test_coordinator_drafts_edits_issues_and_sends_letters(
     progress = client.get(f"/advocacy/batches/{batch.pk}/progress/", HTTP_HX_REQUEST="true")
     assert 'role="progressbar"' in progress.content.decode()
     assert 'aria-valuenow="100"' in progress.content.decode()
+    # Finished: the page reloads once so the letters table shows what was generated.
+    assert progress["HX-Refresh"] == "true"
+    letters_page = client.get(f"/advocacy/urgent-actions/{ua.pk}/letters/").content.decode()
+    assert letters_page.count('data-testid="letter-row"') == batch.generated
     assert "hx-trigger" not in progress.content.decode()  # done: polling stops
     letters_page = client.get(f"/advocacy/urgent-actions/{ua.pk}/letters/").content.decode()
     assert letters_page.count('data-testid="letter-row"') == batch.total

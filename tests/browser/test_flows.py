@@ -182,6 +182,8 @@ def test_coordinator_drafts_issues_and_generates_letters(browse, language, eager
             break
         assert time.monotonic() < deadline, f"progress stuck at {value}/{top}"
         page.wait_for_timeout(250)
+    # The finished bar reloads the page once: the coordinator sees the letters, not "none yet".
+    page.wait_for_selector("[data-testid=letter-row]")
     s.shot("letters-done")
     from advocacy.models import UrgentAction
 
