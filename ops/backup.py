@@ -2,7 +2,8 @@
 archive, and restore it into an empty database.
 
 Inside the encryption is a tar: `manifest.json` (when, row counts, the migration each app was
-at), `data.json` (Django's serializer with natural keys, so content types and permissions map
+at), `data.exactjson` (Django's JSON serialization with times to the microsecond, see
+ops/serializers.py; with natural keys, so content types and permissions map
 onto the target's own) and `media/` (generated letters and answers).
 """
 
@@ -59,11 +60,12 @@ def backup_create(*, target: Path, passphrase: str, stdout=None) -> dict:
     """Write the encrypted archive to `target`. Returns the manifest."""
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
-        data_path = Path(tmp) / "data.json"
+        data_path = Path(tmp) / "data.exactjson"
         with open(data_path, "w", encoding="utf-8") as out, transaction.atomic():
             # One transaction: the dump is a consistent snapshot even while workers write.
             management.call_command(
                 "dumpdata",
+                format="exactjson",
                 natural_foreign=True,
                 natural_primary=True,
                 exclude=EXCLUDED,
@@ -88,7 +90,7 @@ def backup_create(*, target: Path, passphrase: str, stdout=None) -> dict:
             info = tarfile.TarInfo("manifest.json")
             info.size = len(raw)
             tar.addfile(info, io.BytesIO(raw))
-            tar.add(data_path, arcname="data.json")
+            tar.add(data_path, arcname="data.exactjson")
             for i, path in enumerate(media_files, 1):
                 tar.add(path, arcname=f"media/{path.relative_to(media_root)}")
                 if stdout and (i % 100 == 0 or i == len(media_files)):
@@ -131,7 +133,7 @@ def backup_restore(*, source: Path, passphrase: str, stdout=None) -> dict:
         with tarfile.open(tar_path) as tar:
             tar.extractall(tmp, filter="data")
         manifest = json.loads((Path(tmp) / "manifest.json").read_text())
-        data_path = Path(tmp) / "data.json"
+        data_path = Path(tmp) / "data.exactjson"
         if hashlib.sha256(data_path.read_bytes()).hexdigest() != manifest["data_sha256"]:
             raise RestoreRefused("The archive's data does not match its manifest.")
         ours = _migration_state()

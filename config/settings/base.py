@@ -212,6 +212,9 @@ from engine.schedule import BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
+# Backups: Django's JSON serialization with times to the microsecond (ops/serializers.py).
+SERIALIZATION_MODULES = {"exactjson": "ops.serializers"}
+
 EMAIL_BACKEND = os.environ.get(
     "HAVEN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

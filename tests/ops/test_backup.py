@@ -34,6 +34,20 @@ def snapshot() -> dict[str, list]:
     return out
 
 
+def history_moments() -> list:
+    """Every history record's moment, to the microsecond (the JSON snapshot above keeps only
+    milliseconds, so it alone would not see a restore that rounds them)."""
+    moments = []
+    for model in _models_backed_up():
+        if model.__name__.startswith("Historical") and any(
+            f.name == "history_date" for f in model._meta.fields
+        ):
+            moments += [
+                (model.__name__, d) for d in model.objects.values_list("history_date", flat=True)
+            ]
+    return sorted(moments)
+
+
 def make_record(user):
     person = PersonFactory(name="Testmurod Karimov")
     PersonName.objects.create(person=person, full_name="Тестмурод Каримов")
@@ -53,6 +67,7 @@ def test_backup_round_trips_every_row_and_history_record(tmp_path, monkeypatch, 
     user = UserFactory(username="keeper", roles=["admin"])
     make_record(user)
     before = snapshot()
+    moments = history_moments()
     assert any(label.startswith("casework.Historical") and rows for label, rows in before.items())
     archive = tmp_path / "haven.havenbak"
     monkeypatch.setenv("HAVEN_BACKUP_PASSPHRASE", PASSPHRASE)
@@ -65,6 +80,7 @@ def test_backup_round_trips_every_row_and_history_record(tmp_path, monkeypatch, 
     management.call_command("backup_restore", str(archive), stdout=io.StringIO())
 
     assert snapshot() == before
+    assert history_moments() == moments
     assert (tmp_path / "media" / "letters" / "a.pdf").read_bytes() == b"%PDF-1.7 letter"
 
 
