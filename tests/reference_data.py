@@ -20,8 +20,18 @@ SHIPPED = [
 
 
 def ensure_shipped_reference_data() -> int:
-    """Re-run the data migrations whose rows are missing; returns how many were re-run."""
+    """Re-run the data migrations whose rows are missing; returns how many were re-run.
+
+    A flush after a test with serialized_rollback does not send post_migrate, so content
+    types, permissions and the roles' grants (accounts.roles) are gone too: replay it."""
+    from django.contrib.auth.models import Permission
+
     rerun = 0
+    if not Permission.objects.exists():
+        from django.core.management.sql import emit_post_migrate_signal
+
+        emit_post_migrate_signal(0, False, "default")
+        rerun += 1
     for module_name, function, label in SHIPPED:
         model = django_apps.get_model(label)
         if model.objects.exists():

@@ -49,8 +49,10 @@ def eager_tasks(settings):
     letter batch) run at once, in the live server's request thread."""
     from config.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read the old value first: Celery reads Django's setting lazily, so after the override
+    # below it would already answer True, and "restoring" it would leave every later test eager.
     old = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = old

@@ -10,6 +10,7 @@ it starts and every ~100 s after.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import shutil
 import socket
@@ -53,6 +54,9 @@ class RedisServer:
     def start(self) -> RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
+            # The fault tests are part of what CI must prove: missing there is a failure.
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail("CI=true needs redis-server for the fault tests, and it is missing.")
             pytest.skip("redis-server is not installed")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
@@ -306,3 +310,16 @@ def assert_alerts_raised_once() -> None:
         if {"person", "is_current"} <= fields:
             twice = model.objects.filter(is_current=True).values("person").annotate(n=Count("pk"))
             assert not twice.filter(n__gt=1).exists(), list(twice.filter(n__gt=1)[:5])
+
+
+@pytest.fixture(autouse=True)
+def never_eager(settings):
+    """Fault tests are about a real broker: tasks must never run in-process, whatever an
+    earlier test in this process (the browser tests run tasks eagerly) left behind."""
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = old
