@@ -87,6 +87,21 @@ def _has_field(model, name: str) -> bool:
         return False
 
 
+def with_choice_labels(rows: list, *field_names: str) -> list:
+    """Sets `<field>_label` on each row, each choice translated once per call. Django's
+    `get_<field>_display` translates every choice of the field on every call: a millisecond
+    a row for the thirty deadline kinds, half a second on a page of 500 deadlines."""
+    if not rows:
+        return rows
+    meta = type(rows[0])._meta
+    for name in field_names:
+        labels = {value: str(label) for value, label in meta.get_field(name).flatchoices}
+        for row in rows:
+            value = getattr(row, name)
+            setattr(row, f"{name}_label", labels.get(value, value))
+    return rows
+
+
 def reasons_of(assessment) -> list[str]:
     """The sentences that fired, whatever the risk model calls them."""
     if assessment is None:
@@ -209,11 +224,16 @@ def deadlines_due(user, *, today: date, days: int = 7) -> list:
         return []
     from engine.selectors import deadlines_for
 
-    rows = list(deadlines_for(user, today=today).filter(due_on__lte=today + timedelta(days=days)))
+    # Sliced in SQL: a lawyer with thousands of missed deadlines must not load them all.
+    rows = list(
+        deadlines_for(user, today=today).filter(due_on__lte=today + timedelta(days=days))[
+            :HOME_LIMIT
+        ]
+    )
     for d in rows:
         d.days_left = (d.due_on - today).days
         d.overdue = d.due_on < today
-    return rows[:HOME_LIMIT]
+    return with_choice_labels(rows, "kind", "status")
 
 
 def persons_at_risk(user, levels=("imminent", "high")) -> list:
@@ -350,10 +370,14 @@ def open_deadlines(person: m.Person) -> list:
     model = deadline_model()
     if model is None:
         return []
-    return list(
-        model.objects.filter(person=person, status__in=["open", "missed"])
-        .select_related("rule")
-        .order_by("due_on", "kind")
+    return with_choice_labels(
+        list(
+            model.objects.filter(person=person, status__in=["open", "missed"])
+            .select_related("rule")
+            .order_by("due_on", "kind")
+        ),
+        "kind",
+        "status",
     )
 
 
@@ -363,7 +387,8 @@ def deadlines_by_source(person: m.Person) -> dict[tuple[str, str], list]:
     if model is None:
         return {}
     out: dict[tuple[str, str], list] = defaultdict(list)
-    for d in model.objects.filter(person=person).exclude(status="superseded").order_by("due_on"):
+    rows = list(model.objects.filter(person=person).exclude(status="superseded").order_by("due_on"))
+    for d in with_choice_labels(rows, "kind", "status"):
         out[(d.source_type, d.source_id)].append(d)
     return out
 

@@ -302,7 +302,8 @@ def deadlines_for(
         if Role.CASEWORKER in roles:
             mine |= Q(person__assigned_caseworker=user)
         qs = qs.filter(mine)
-    qs = qs.filter(status__in=list(statuses) or list(ACTIONABLE_STATUSES))
+    wanted = list(statuses) or list(ACTIONABLE_STATUSES)
+    qs = qs.filter(status__in=wanted)
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     if person_id:
@@ -310,18 +311,19 @@ def deadlines_for(
     if jurisdiction:
         qs = qs.filter(jurisdiction__iexact=jurisdiction)
     live = Q(status__in=list(ACTIONABLE_STATUSES))
-    return (
-        qs.select_related("person", "rule")
-        .annotate(
-            urgency=Case(
-                When(live & Q(due_on__lt=today), then=Value(0)),
-                When(live & Q(due_on__lte=today + timedelta(days=7)), then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
+    qs = qs.select_related("person").annotate(
+        urgency=Case(
+            When(live & Q(due_on__lt=today), then=Value(0)),
+            When(live & Q(due_on__lte=today + timedelta(days=7)), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
         )
-        .order_by("urgency", "due_on", "kind", "id")
     )
+    if set(wanted) <= set(ACTIONABLE_STATUSES):
+        # Every row is live, so urgency only grows with the due date: the same order, and
+        # PostgreSQL walks the due-date index instead of sorting all of a lawyer's deadlines.
+        return qs.order_by("due_on", "kind", "id")
+    return qs.order_by("urgency", "due_on", "kind", "id")
 
 
 # ---------------------------------------------------------------------------------------------

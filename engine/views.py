@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import record_read
 from accounts.roles import STAFF_ROLES, user_roles
+from casework.selectors import with_choice_labels
 
 from . import alerts, selectors, services
 from .api import filters_from
@@ -42,7 +43,7 @@ def deadline_list(request):
     filters = filters_from(request.GET)
     deadlines = list(selectors.deadlines_for(request.user, today=today, **filters)[:PAGE_LIMIT])
     record_read(user=request.user, objects=deadlines, channel="page", path=request.path)
-    for d in deadlines:
+    for d in with_choice_labels(deadlines, "kind", "status"):
         d.days_left = (d.due_on - today).days
         d.days_overdue = -d.days_left
         d.overdue = d.status in ("open", "missed") and d.due_on < today
