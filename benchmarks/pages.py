@@ -1,11 +1,18 @@
-"""Milliseconds per page for every page of the caseworker's, lawyer's and coordinator's flows,
-rendered on the demo data by Django's test client, logged in (password + TOTP session).
+"""Milliseconds and queries per page for every page of the caseworker's, lawyer's and
+coordinator's flows, rendered by Django's test client, logged in (password + TOTP session).
 
     DATABASE_URL=postgres://.../haven_pages_bench .venv/bin/python benchmarks/pages.py [ROUNDS]
+    .venv/bin/python benchmarks/pages.py --load [ROUNDS]
 
-The database must be migrated; the demo is loaded into it first (idempotent). Each page is
-fetched once to warm up, then ROUNDS times (default 15); the figure is the median. Target:
-every page under 300 ms. Exits 1 if one is over.
+By default the database must be migrated; the demo is loaded into it first (idempotent).
+With --load the pages are those benchmarks/load.py replays, on its database of 10,000 persons
+(haven_bench_load, built by a first run of load.py) with its settings (DEBUG off, Redis cache
+and sessions), as one of its staff: the server time of each page alone, without the other
+users and the sweep, to find what a page costs before it is queued behind others.
+
+Each page is fetched once to warm up, then ROUNDS times (default 15); the figure is the median,
+with the number of SQL queries of the last fetch. Target: every page under 300 ms. Exits 1 if
+one is over.
 """
 
 from __future__ import annotations
@@ -18,6 +25,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+LOAD = "--load" in sys.argv
+if LOAD:
+    sys.argv.remove("--load")
+    # benchmarks/load.py's environment for its web processes.
+    os.environ.update(
+        {
+            "DATABASE_URL": os.environ.get(
+                "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/haven_bench_load"
+            ),
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "load-benchmark-only-" + "x" * 40,
+            "HAVEN_LOG_LEVEL": "WARNING",
+            "REDIS_URL": os.environ.get("HAVEN_LOAD_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        }
+    )
+    if "bench" not in os.environ["DATABASE_URL"]:
+        sys.exit("--load reads the load benchmark's database (its name contains 'bench')")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
@@ -27,9 +52,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group as AuthGroup  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from accounts.testing import login_with_second_factor  # noqa: E402
@@ -110,34 +136,72 @@ def pages() -> list[tuple[str, str, str, dict | None]]:
     return out
 
 
+def load_pages() -> list[tuple[str, str, str, dict | None]]:
+    """What benchmarks/load.py's users fetch (the JSON POST stands for the welfare check)."""
+    person = m.Person.objects.order_by("case_number").values_list("pk", flat=True)[5000]
+    return [
+        ("caseworker", "home", "/", None),
+        ("caseworker", "persons", "/persons/", None),
+        ("caseworker", "persons?q=ov", "/persons/?q=ov", None),
+        ("caseworker", "persons?q=HV-B", "/persons/?q=HV-B", None),
+        ("caseworker", "person", f"/persons/{person}/", None),
+        (
+            "caseworker",
+            "POST api/welfare-checks",
+            "/api/welfare-checks/",
+            {"person": str(person), "observed_at": "2026-01-15T10:00:00Z", "notes": "bench"},
+        ),
+        ("lawyer", "home", "/", None),
+        ("lawyer", "deadlines", "/engine/deadlines/", None),
+        ("lawyer", "board", "/engine/board/", None),
+        ("lawyer", "person", f"/persons/{person}/", None),
+        ("lawyer", "api/engine/deadlines", f"/api/engine/deadlines/?person={person}", None),
+        ("coordinator", "home", "/", None),
+        ("coordinator", "board", "/engine/board/", None),
+        ("coordinator", "inbox", "/engine/inbox/", None),
+        ("coordinator", "urgent-actions", "/advocacy/urgent-actions/", None),
+        ("coordinator", "persons", "/persons/", None),
+    ]
+
+
+def load_user(role: str):
+    return get_user_model().objects.get(username=f"load-{role}-0")
+
+
 def main() -> int:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     setup_test_environment()
-    call_command("load_demo", verbosity=0)
+    if not LOAD:
+        call_command("load_demo", verbosity=0)
     clients = {}
     for role in ("caseworker", "lawyer", "coordinator"):
-        clients[role] = login_with_second_factor(Client(), user(role))
-    print(f"{'role':<12} {'page':<36} {'median ms':>9} {'max ms':>8}  status")
+        account = load_user(role) if LOAD else user(role)
+        clients[role] = login_with_second_factor(Client(), account)
+    print(f"{'role':<12} {'page':<36} {'median ms':>9} {'max ms':>8} {'queries':>7}  status")
     worst = 0.0
-    for role, label, path, data in pages():
+    for role, label, path, data in load_pages() if LOAD else pages():
         client = clients[role]
 
         def fetch(client=client, path=path, data=data):
             if data is None:
                 return client.get(path)
+            if path.startswith("/api/"):
+                return client.post(path, data, content_type="application/json")
             return client.post(path, data, HTTP_HX_REQUEST="true")
 
         response = fetch()
         times = []
         for _ in range(rounds):
             start = time.perf_counter()
-            response = fetch()
+            with CaptureQueriesContext(connection) as queries:
+                response = fetch()
             times.append((time.perf_counter() - start) * 1000)
         median = statistics.median(times)
         worst = max(worst, median)
         flag = "" if median < TARGET_MS else "  OVER TARGET"
         print(
-            f"{role:<12} {label:<36} {median:9.1f} {max(times):8.1f}  {response.status_code}{flag}"
+            f"{role:<12} {label:<36} {median:9.1f} {max(times):8.1f} {len(queries):7d}"
+            f"  {response.status_code}{flag}"
         )
     print(f"slowest median: {worst:.1f} ms (target < {TARGET_MS} ms, {rounds} rounds)")
     return 0 if worst < TARGET_MS else 1
