@@ -29,7 +29,13 @@ from .importing import (
     import_preview,
     import_undo,
 )
-from .merge import MergeRefused, duplicate_candidates, person_merge
+from .merge import (
+    MergeRefused,
+    duplicate_pairs,
+    duplicate_scan,
+    duplicates_refresh,
+    person_merge,
+)
 from .models import Group, Person
 
 
@@ -212,44 +218,70 @@ def person_json(person: Person) -> dict:
     }
 
 
+class ScanSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    progress_percent = serializers.IntegerField()
+    pair_count = serializers.IntegerField()
+
+
+class PairSerializer(serializers.Serializer):
+    a = serializers.DictField()
+    b = serializers.DictField()
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class DuplicatesSerializer(ScanSerializer):
+    pairs = PairSerializer(many=True)
+
+
+def scan_json(scan) -> dict:
+    return {
+        "status": scan.status,
+        "computed_at": scan.computed_at,
+        "progress_percent": scan.progress_percent,
+        "pair_count": scan.pair_count,
+    }
+
+
 class Duplicates(APIView):
+    """The stored list of likely duplicates (computed by a task), with when it was computed
+    and whether a refresh is running. Pairs the caller may not see are left out."""
+
     permission_classes = [CanImport]
 
-    @extend_schema(
-        responses={
-            200: {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "a": {"type": "object"},
-                        "b": {"type": "object"},
-                        "score": {"type": "number"},
-                        "reasons": {"type": "array", "items": {"type": "string"}},
-                    },
-                },
-            }
-        }
-    )
+    @extend_schema(responses=DuplicatesSerializer)
     def get(self, request):
-        pairs = duplicate_candidates(user=request.user, limit=200)
+        pairs = duplicate_pairs(user=request.user, limit=200)
         record_read(
             user=request.user,
-            objects=[p[k] for p in pairs for k in ("a", "b")],
+            objects=[p.person_a for p in pairs] + [p.person_b for p in pairs],
             channel="api",
             path=request.path,
         )
-        return Response(
-            [
-                {
-                    "a": person_json(p["a"]),
-                    "b": person_json(p["b"]),
-                    "score": p["score"],
-                    "reasons": p["reasons"],
-                }  # fmt: skip
-                for p in pairs
-            ]
-        )
+        data = scan_json(duplicate_scan())
+        data["pairs"] = [
+            {
+                "a": person_json(p.person_a),
+                "b": person_json(p.person_b),
+                "score": p.score,
+                "reasons": p.reasons,
+            }  # fmt: skip
+            for p in pairs
+        ]
+        return Response(DuplicatesSerializer(data).data)
+
+
+class DuplicatesRefresh(APIView):
+    """Compute the list again in a task; poll GET duplicates/ for progress."""
+
+    permission_classes = [CanImport]
+
+    @extend_schema(request=None, responses={202: ScanSerializer})
+    def post(self, request):
+        scan = duplicates_refresh(by=request.user)
+        return Response(ScanSerializer(scan_json(scan)).data, status=status.HTTP_202_ACCEPTED)
 
 
 class Merge(APIView):

@@ -23,6 +23,9 @@ __all__ = [
     "ImportRow",
     "PersonMerge",
     "DuplicateDismissal",
+    "ScanStatus",
+    "DuplicateScan",
+    "DuplicatePair",
 ]
 
 
@@ -34,6 +37,14 @@ class BatchStatus(models.TextChoices):
     COMMITTED = "committed", _("Imported")
     FAILED = "failed", _("Failed")
     UNDONE = "undone", _("Undone")
+
+
+class ScanStatus(models.TextChoices):
+    NEVER = "never", _("Not computed yet")
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Comparing persons")
+    DONE = "done", _("Computed")
+    FAILED = "failed", _("Failed")
 
 
 class RowOutcome(models.TextChoices):
@@ -266,3 +277,71 @@ class DuplicateDismissal(models.Model):
 
     def __str__(self) -> str:
         return "not a duplicate"
+
+
+class DuplicateScan(models.Model):
+    """The state of the stored list of likely duplicates: one row (pk 1). Comparing the whole
+    record takes tens of seconds at 100,000 persons, so a task computes the list (on a
+    schedule, or when someone asks) and the page reads what it stored. Claimed with a
+    compare-and-set on `status`, so two workers never compute it at once; a scan whose
+    `heartbeat_at` is older than `STALE_AFTER` died with its worker and may be claimed again.
+    """
+
+    STALE_AFTER_SECONDS = 5 * 60
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.NEVER
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=100)
+    pair_count = models.PositiveIntegerField(_("pairs found"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate scan")
+        verbose_name_plural = _("duplicate scans")
+
+    def __str__(self) -> str:
+        return f"duplicate scan ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, int(100 * self.progress_done / self.progress_total))
+
+
+class DuplicatePair(models.Model):
+    """One likely duplicate pair found by the last scan, stored with person_a < person_b (as
+    text, like DuplicateDismissal). CASCADE: a person merged away or deleted takes its pairs
+    with it at once. related_name "+" keeps these rows out of what a merge moves and what
+    blocks an undo (both walk Person's visible relations)."""
+
+    id = models.BigAutoField(primary_key=True)
+    person_a = models.ForeignKey("casework.Person", on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey("casework.Person", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("why"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("likely duplicate pair")
+        verbose_name_plural = _("likely duplicate pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicatepair_unique"),
+        ]
+        indexes = [models.Index(fields=["-score"], name="duplicatepair_score")]
+
+    def __str__(self) -> str:
+        return "likely duplicate pair"

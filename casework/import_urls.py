@@ -13,6 +13,8 @@ urlpatterns = [
     path("<uuid:pk>/commit/", views.batch_commit, name="commit"),
     path("<uuid:pk>/undo/", views.batch_undo, name="undo"),
     path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/refresh/", views.duplicates_refresh_view, name="duplicates_refresh"),
+    path("duplicates/progress/", views.duplicates_progress, name="duplicates_progress"),
     path("merge/", views.merge, name="merge"),
     path("export/persons.csv", views.export_persons, name="export_persons"),
     path("api/mappings/", api.MappingList.as_view(), name="api_mappings"),
@@ -26,5 +28,6 @@ urlpatterns = [
     ),
     path("api/batches/<uuid:pk>/undo/", api.BatchAction.as_view(action="undo"), name="api_undo"),
     path("api/duplicates/", api.Duplicates.as_view(), name="api_duplicates"),
+    path("api/duplicates/refresh/", api.DuplicatesRefresh.as_view(), name="api_duplicates_refresh"),
     path("api/merge/", api.Merge.as_view(), name="api_merge"),
 ]

@@ -28,7 +28,14 @@ from .importing import (
     import_undo,
     undo_problems,
 )
-from .merge import MergeRefused, duplicate_candidates, duplicate_dismiss, person_merge
+from .merge import (
+    MergeRefused,
+    duplicate_dismiss,
+    duplicate_pairs,
+    duplicate_scan,
+    duplicates_refresh,
+    person_merge,
+)
 from .models import Group, Person
 
 ENCODINGS = [("auto", "UTF-8 / UTF-16"), ("cp1251", "Windows-1251"), ("koi8-r", "KOI8-R")]
@@ -194,9 +201,29 @@ def batch_undo(request, pk):
 @login_required
 @import_right
 def duplicates(request):
-    pairs = duplicate_candidates(user=request.user, limit=200)
-    audit_page_read(request, [p[k] for p in pairs for k in ("a", "b")])
-    return render(request, "imports/duplicates.html", {"pairs": pairs})
+    """The stored list (computed by a task, see merge.duplicates_compute), never computed
+    here: comparing the whole record takes tens of seconds."""
+    pairs = duplicate_pairs(user=request.user, limit=200)
+    audit_page_read(request, [p.person_a for p in pairs] + [p.person_b for p in pairs])
+    return render(request, "imports/duplicates.html", {"pairs": pairs, "scan": duplicate_scan()})
+
+
+@login_required
+@import_right
+@require_POST
+def duplicates_refresh_view(request):
+    duplicates_refresh(by=request.user)
+    return redirect("imports:duplicates")
+
+
+@login_required
+@import_right
+def duplicates_progress(request):
+    scan = duplicate_scan()
+    response = render(request, "imports/_scan_progress.html", {"scan": scan})
+    if not scan.is_running and request.htmx:
+        response["HX-Refresh"] = "true"  # done: reload the page to show the new list
+    return response
 
 
 @login_required

@@ -420,15 +420,19 @@ class MatchIndex:
         return found[:limit]
 
     def pairs(
-        self, *, threshold: float = POSSIBLE
+        self, *, threshold: float = POSSIBLE, on_progress=None, progress_every: int = 5000
     ) -> Iterator[tuple[MatchRecord, MatchRecord, Match]]:
-        """Every pair of records in the index scoring at least `threshold`, each once."""
+        """Every pair of records in the index scoring at least `threshold`, each once.
+        `on_progress(blocks done, blocks in all)` is called every `progress_every` blocks."""
         records = list(self.records.values())
         number = {record.key: i for i, record in enumerate(records)}
         n = len(records)
         apart = years_apart_allowed(threshold)
         seen: set[int] = set()  # a pair as one int: cheaper to hash than a tuple of ids
-        for block, members in self.blocks.items():
+        total = len(self.blocks)
+        for done, (block, members) in enumerate(self.blocks.items(), start=1):
+            if on_progress is not None and done % progress_every == 0:
+                on_progress(done, total)
             if len(members) < 2 or len(members) > BLOCK_LIMIT:
                 continue
             for x in sorted(number[m] for m in members):

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
+from datetime import timedelta
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .access import can_see_person
+from .access import can_see_person, person_visibility_q
+from .import_models import DuplicateDismissal, DuplicatePair, DuplicateScan, ScanStatus
 from .models import Person, PersonMerge, PersonName
 
 # Fields of the merged person copied to the kept one when the kept one has no value.
@@ -176,41 +180,143 @@ def relation_counts(person: Person) -> dict[str, int]:
     return counts
 
 
-def duplicate_candidates(*, user, threshold: float | None = None, limit: int = 500) -> list[dict]:
-    """Likely duplicate pairs among the persons `user` may see, best first, without pairs
-    someone already judged to be different people. Each: {"a", "b" (persons), "score",
-    "reasons"}."""
-    from .import_models import DuplicateDismissal
+def duplicate_candidates(*, threshold: float | None = None, on_progress=None) -> list[tuple]:
+    """Likely duplicate pairs among all persons, best first, without pairs someone already
+    judged to be different people: (score, person_a id, person_b id, reasons), with
+    a < b as text. The whole record is compared (blocked, see matching.py): tens of seconds
+    at 100,000 persons, so only `duplicates_compute` calls this, in a task.
+    `on_progress(done, total)` follows the comparison."""
     from .importing import load_index
     from .matching import POSSIBLE
 
-    visible = Person.objects.visible_to(user)
-    index, _people = load_index(visible)
+    index, _people = load_index()
     dismissed = set(DuplicateDismissal.objects.values_list("person_a_id", "person_b_id"))
     found = []
-    for a, b, match in index.pairs(threshold=POSSIBLE if threshold is None else threshold):
+    pairs = index.pairs(
+        threshold=POSSIBLE if threshold is None else threshold, on_progress=on_progress
+    )
+    for a, b, match in pairs:
         pair = tuple(sorted((a.key, b.key), key=str))
         if pair in dismissed:
             continue
-        found.append((match.score, pair, match.reasons))
+        found.append((match.score, pair[0], pair[1], match.reasons))
     found.sort(key=lambda item: -item[0])
-    found = found[:limit]
-    ids = {pk for _s, pair, _r in found for pk in pair}
-    persons = Person.objects.in_bulk(ids)
-    return [
-        {"a": persons[pair[0]], "b": persons[pair[1]], "score": score, "reasons": reasons}
-        for score, pair, reasons in found
-        if pair[0] in persons and pair[1] in persons
-    ]
+    return found
+
+
+# The best this many pairs are stored: a list longer than anyone will work through says
+# the threshold is wrong, not that the table should grow.
+MAX_STORED_PAIRS = 20_000
+
+
+def duplicate_scan() -> DuplicateScan:
+    """The state of the stored duplicate list (created on first use)."""
+    return DuplicateScan.objects.get_or_create(pk=1)[0]
+
+
+def _stale_before():
+    return timezone.now() - timedelta(seconds=DuplicateScan.STALE_AFTER_SECONDS)
+
+
+def duplicates_refresh(*, by) -> DuplicateScan:
+    """Ask for the duplicate list to be computed again, now, in a task; a no-op while a scan
+    is queued or running (unless that scan went stale with a dead worker)."""
+    from .tasks import duplicates_compute_task
+
+    duplicate_scan()
+    now = timezone.now()
+    claimed = (
+        DuplicateScan.objects.filter(pk=1)
+        .filter(
+            ~Q(status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING])
+            | Q(heartbeat_at__lt=_stale_before())
+        )
+        .update(
+            status=ScanStatus.QUEUED,
+            requested_at=now,
+            requested_by=by,
+            heartbeat_at=now,
+            progress_done=0,
+            error="",
+        )
+    )
+    if claimed:
+        transaction.on_commit(duplicates_compute_task.delay)
+    return DuplicateScan.objects.get(pk=1)
+
+
+def duplicates_compute() -> bool:
+    """Compare the whole record and replace the stored pairs; False if another worker is
+    computing them. Pairs of persons merged or deleted meanwhile are left out."""
+    duplicate_scan()
+    scan = DuplicateScan.objects.filter(pk=1)
+    now = timezone.now()
+    claimed = scan.filter(
+        ~Q(status=ScanStatus.RUNNING) | Q(heartbeat_at__lt=_stale_before())
+    ).update(status=ScanStatus.RUNNING, started_at=now, heartbeat_at=now, progress_done=0)
+    if not claimed:
+        return False
+
+    def progress(done: int, total: int) -> None:
+        # Reading the record is the first tenth; comparing the blocks the rest.
+        scan.update(progress_done=10 + int(90 * done / total), heartbeat_at=timezone.now())
+
+    try:
+        found = duplicate_candidates(on_progress=progress)[:MAX_STORED_PAIRS]
+        with transaction.atomic():
+            ids = {pk for _s, a, b, _r in found for pk in (a, b)}
+            # Lock the persons still there, so a merge waits for the new list rather than
+            # deleting a person between this check and the insert.
+            alive = set(
+                Person.objects.select_for_update(no_key=True)
+                .filter(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            DuplicatePair.objects.all().delete()
+            DuplicatePair.objects.bulk_create(
+                [
+                    DuplicatePair(person_a_id=a, person_b_id=b, score=score, reasons=reasons)
+                    for score, a, b, reasons in found
+                    if a in alive and b in alive
+                ],
+                batch_size=2000,
+            )
+            scan.update(
+                status=ScanStatus.DONE,
+                computed_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+                progress_done=100,
+                pair_count=len(found),
+                error="",
+            )
+    except Exception as exc:
+        scan.update(status=ScanStatus.FAILED, error=type(exc).__name__)
+        raise
+    return True
+
+
+def duplicate_pairs(*, user, limit: int = 200) -> list[DuplicatePair]:
+    """The stored likely duplicates that `user` may see, best first, in one query: both
+    persons visible to the user, and no pair judged since to be different people."""
+    judged = DuplicateDismissal.objects.filter(
+        person_a=OuterRef("person_a"), person_b=OuterRef("person_b")
+    )
+    return list(
+        DuplicatePair.objects.filter(
+            person_visibility_q(user, "person_a") & person_visibility_q(user, "person_b")
+        )
+        .exclude(Exists(judged))
+        .select_related("person_a", "person_b")
+        .order_by("-score", "id")[:limit]
+    )
 
 
 def duplicate_dismiss(*, a: Person, b: Person, by):
     """Record that `a` and `b` are different people, so the pair is not proposed again."""
-    from .import_models import DuplicateDismissal
-
     if not (can_see_person(by, a) and can_see_person(by, b)):
         raise PermissionDenied(_("You may not see one of these persons."))
     first, second = sorted((a, b), key=lambda p: str(p.pk))
+    DuplicatePair.objects.filter(person_a=first, person_b=second).delete()
     return DuplicateDismissal.objects.get_or_create(
         person_a=first, person_b=second, defaults={"by": by}
     )[0]
@@ -223,4 +329,8 @@ __all__ = [
     "relation_counts",
     "duplicate_candidates",
     "duplicate_dismiss",
+    "duplicate_pairs",
+    "duplicate_scan",
+    "duplicates_compute",
+    "duplicates_refresh",
 ]

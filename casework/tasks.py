@@ -1,4 +1,5 @@
-"""Celery tasks for imports: thin, by id, one service each (progress lives on the batch)."""
+"""Celery tasks for imports and the duplicate list: thin, by id, one service each (progress
+lives on the batch, or on the DuplicateScan row)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,11 @@ def import_commit_task(batch_id: str, user_id: int) -> None:
         import_commit(batch=batch, by=user)
     except ImportRefused as exc:
         ImportBatch.objects.filter(pk=batch_id).update(error=str(exc)[:2000])
+
+
+@shared_task(acks_late=True)
+def duplicates_compute_task() -> None:
+    """Recompute the stored list of likely duplicates (beat, or the page's refresh button)."""
+    from .merge import duplicates_compute
+
+    duplicates_compute()
