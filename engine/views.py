@@ -127,9 +127,14 @@ def board(request):
         raise PermissionDenied
     show_all = request.GET.get("all") == "1"
     board = selectors.board_for(request.user, include_none=show_all)
+    level_counts = selectors.board_level_counts(request.user, include_none=show_all)
     # Paged: in a crisis the board holds thousands of persons; the most urgent come first,
-    # and the counts per level are one aggregate, not a page of rows each.
-    page = Paginator(board, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    # and the counts per level are one aggregate, not a page of rows each. The board's rows
+    # are the rows those counts count: their sum is the paginator's count (a second pass over
+    # every visible assessment saved).
+    paginator = Paginator(board, BOARD_PAGE_SIZE)
+    paginator.count = sum(level_counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     record_read(user=request.user, objects=rows, channel="page", path=request.path)
     now = timezone.now()
@@ -146,7 +151,7 @@ def board(request):
                 (level, [r for r in rows if r.level == level and not r.needs_ua])
                 for level in BOARD_LEVELS
             ],
-            "level_counts": selectors.board_level_counts(request.user, include_none=show_all),
+            "level_counts": level_counts,
             "page_obj": page,
             "show_all": show_all,
         },
