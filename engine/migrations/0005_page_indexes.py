@@ -34,6 +34,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(sql, reverse_sql=f"DROP INDEX IF EXISTS {name}")
-        for name, sql in INDEXES
+        migrations.RunSQL(sql, reverse_sql=f"DROP INDEX IF EXISTS {name}") for name, sql in INDEXES
     ]
