@@ -85,10 +85,12 @@ class MergeSerializer(serializers.Serializer):
 
 def row_json(row: ImportRow, user) -> dict:
     candidate = None
+    changes = {}
     if row.candidate is not None:
         candidate = {"case_number": row.candidate.case_number}
         if can_see_person(user, row.candidate):
             candidate.update(id=str(row.candidate.pk), name=row.candidate.primary_name)
+            changes = row.changes
     return {
         "line_number": row.line_number,
         "outcome": row.outcome,
@@ -100,6 +102,8 @@ def row_json(row: ImportRow, user) -> dict:
         "warnings": row.warnings,
         "decision": row.decision,
         "names": row.data.get("names", []),
+        # What the row adds to the matched person, and values it leaves alone (conflicts).
+        "changes": changes,
     }
 
 

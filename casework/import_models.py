@@ -206,6 +206,11 @@ class ImportRow(models.Model):
         related_name="import_rows",
     )
     person_created = models.BooleanField(default=False)
+    # For a row matched to an existing person: what the row adds to that person, where the
+    # person had no value ("fill": {field: value}, "names": [...]), what it would have
+    # overwritten and so leaves alone ("conflicts"); after the commit also the values it
+    # replaced ("before", for undo) and fills that the person got meanwhile ("skipped").
+    changes = models.JSONField(_("changes to the matched person"), default=dict, blank=True)
     created_name_ids = models.JSONField(default=list, blank=True)
     membership_id = models.UUIDField(null=True, blank=True)
 

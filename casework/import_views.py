@@ -22,6 +22,7 @@ from .importing import (
     ImportFileError,
     ImportRefused,
     commit_problems,
+    describe_changes,
     import_commit,
     import_decide,
     import_preview,
@@ -113,6 +114,7 @@ def _rows_for_display(batch, user):
     for row in rows:
         # A restricted candidate the user may not see is shown by case number only.
         row.candidate_visible = row.candidate is not None and can_see_person(user, row.candidate)
+        row.change_lines = describe_changes(row.changes) if row.candidate_visible else []
     return rows
 
 

@@ -36,7 +36,7 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .access import can_see_person
 from .import_models import (
@@ -48,7 +48,15 @@ from .import_models import (
     RowDecision,
     RowOutcome,
 )
-from .matching import POSSIBLE, SAME_PERSON, BirthError, MatchIndex, MatchRecord, parse_birth
+from .matching import (
+    POSSIBLE,
+    SAME_PERSON,
+    BirthError,
+    MatchIndex,
+    MatchRecord,
+    normalise_unhcr,
+    parse_birth,
+)
 from .merge import acting_as
 from .models import Group, GroupMembership, Person, PersonName, _next_case_number
 from .names import detect_script, search_key
@@ -506,7 +514,7 @@ def import_preview(
 def load_index(persons=None) -> tuple[MatchIndex, dict]:
     """Matcher records of `persons` (a Person queryset; default every person), and per
     person id (born_on, precision, unhcr, citizenship, case_number, confidentiality,
-    assigned caseworker id, assigned lawyer id). The import matches against every person,
+    assigned caseworker id, assigned lawyer id, names). The import matches against every person,
     not only those the importer may see: a restricted person must still stop a duplicate;
     the preview shows such a match by case number only."""
     persons = Person.objects.all() if persons is None else persons
@@ -532,6 +540,7 @@ def load_index(persons=None) -> tuple[MatchIndex, dict]:
         names.setdefault(person_id, []).append(full_name)
     index = MatchIndex()
     for pk, (born_on, precision, unhcr, citizenship, *_rest) in people.items():
+        people[pk] = (*people[pk], names.get(pk, []))
         index.add(
             MatchRecord.build(
                 pk,
@@ -612,10 +621,20 @@ def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of:
         reasons.insert(0, _("same as line %(n)s of this file") % {"n": best.key[1]})
     else:
         row.candidate_id = best.key
-        case_number, confidentiality, cw, lw = people[best.key][4:8]
+        born_on, precision, unhcr, citizenship, case_number, confidentiality, cw, lw, names = (
+            people[best.key]
+        )
         reasons.insert(0, case_number)
         if confidentiality == "restricted" and not _may_see(user, cw, lw):
             reasons.append(_("a restricted record: an admin or its assigned staff must decide"))
+        else:  # what the row would add is shown only to who may see the record
+            current = {
+                "born_on": born_on,
+                "born_on_precision": precision,
+                "unhcr_number": unhcr,
+                "citizenship": citizenship,
+            }
+            row.changes = person_changes(current, row.data, names)
     ambiguous = len(found) > 1 and found[1][1].score >= SAME_PERSON
     # Attaching a row to an existing person without a human decision needs more than a name
     # and a birth year: many men share both, and a wrong match mixes two people's deadlines.
@@ -630,6 +649,99 @@ def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of:
             reasons.append(_("only the name and the year of birth agree: a person must decide"))
     row.reasons = reasons
     outcome_of[row.line_number] = row.outcome
+
+
+_PRECISION = {"year": 0, "month": 1, "day": 2}
+
+
+def _birth_known(on: date, precision: str) -> tuple:
+    """The part of a date of birth that is known: (year,), (year, month) or the whole."""
+    return (on.year, on.month, on.day)[: _PRECISION.get(precision, 2) + 1]
+
+
+def person_changes(person: dict, data: dict, names: list[str]) -> dict:
+    """What a row matched to `person` adds to it: {"fill": {field: value}, "conflicts":
+    [{"field", "record", "list"}], "names": [...]}, each key present only when not empty.
+
+    A field is filled only where the person has no value, or (the date of birth) where the
+    row knows more of the same date: 1980 becomes 02.05.1980. A different existing value is
+    never overwritten: it is a conflict, shown in the preview and left as it is (a person
+    corrects the record by hand). `person`: born_on (a date), born_on_precision,
+    unhcr_number, citizenship."""
+    fill: dict = {}
+    conflicts: list[dict] = []
+
+    def conflict(field, record, listed):
+        conflicts.append({"field": field, "record": str(record), "list": str(listed)})
+
+    number, current = data.get("unhcr_number") or "", person.get("unhcr_number") or ""
+    if number and not current:
+        fill["unhcr_number"] = number
+    elif number and normalise_unhcr(number) != normalise_unhcr(current):
+        conflict("unhcr_number", current, number)
+
+    country, current = data.get("citizenship") or "", person.get("citizenship") or ""
+    if country and not current:
+        fill["citizenship"] = country
+    elif country and country != current:
+        conflict("citizenship", current, country)
+
+    if data.get("born_on"):
+        on, precision = date.fromisoformat(data["born_on"]), data.get("born_on_precision", "day")
+        known, known_precision = person.get("born_on"), person.get("born_on_precision", "day")
+        if known is None:
+            fill.update(born_on=on.isoformat(), born_on_precision=precision)
+        else:
+            depth = min(_PRECISION.get(precision, 2), _PRECISION.get(known_precision, 2))
+            if (
+                _birth_known(on, precision)[: depth + 1]
+                != _birth_known(known, known_precision)[: depth + 1]
+            ):
+                conflict("born_on", _birth_text(known, known_precision), _birth_text(on, precision))
+            elif _PRECISION.get(precision, 2) > _PRECISION.get(known_precision, 2):
+                fill.update(born_on=on.isoformat(), born_on_precision=precision)
+
+    have = {" ".join(n.split()) for n in names}
+    new_names = [n for n in data.get("names", []) if " ".join(n.split()) not in have]
+    out = {"fill": fill, "conflicts": conflicts, "names": new_names}
+    return {k: v for k, v in out.items() if v}
+
+
+def describe_changes(changes: dict) -> list[str]:
+    """The sentences the preview shows for a row's changes to its matched person."""
+    labels = {
+        "unhcr_number": _("UNHCR number"),
+        "citizenship": _("citizenship"),
+        "born_on": _("date of birth"),
+    }
+    fill = changes.get("fill", {})
+    lines = []
+    for field in ("unhcr_number", "citizenship", "born_on"):
+        if field in fill:
+            value = fill[field]
+            if field == "born_on":
+                value = _birth_text(date.fromisoformat(value), fill.get("born_on_precision", "day"))
+            lines.append(_("adds %(field)s %(value)s") % {"field": labels[field], "value": value})
+    if changes.get("names"):
+        lines.append(_("adds the names: %(names)s") % {"names": " / ".join(changes["names"])})
+    for conflict in changes.get("conflicts", []):
+        lines.append(
+            _(
+                "keeps the record's %(field)s %(record)s; the list says %(list)s (correct the "
+                "record by hand if the list is right)"
+            )
+            % {**conflict, "field": labels.get(conflict["field"], conflict["field"])}
+        )
+    for field in changes.get("skipped", []):
+        lines.append(
+            _("left %(field)s alone: it was set on the record after the preview")
+            % {"field": labels.get(field, field)}
+        )
+    return lines
+
+
+def _birth_text(on: date, precision: str) -> str:
+    return {"year": f"{on:%Y}", "month": f"{on:%m.%Y}"}.get(precision, f"{on:%d.%m.%Y}")
 
 
 def _may_see(user, caseworker_id, lawyer_id) -> bool:
@@ -692,18 +804,21 @@ def commit_problems(batch: ImportBatch, by, rows: list[ImportRow] | None = None)
                 _("line %(n)s: matches %(case)s, a restricted record you cannot see")
                 % {"n": row.line_number, "case": row.candidate.case_number}
             )
-    new_numbers = Counter(
-        r.data.get("unhcr_number")
-        for r in rows
-        if _effective(r) == RowDecision.NEW and r.data.get("unhcr_number")
-    )
+    # Who would get each UNHCR number: a new person, or a matched person who had none.
+    owners: dict[str, set] = {}
+    for r in rows:
+        action = _effective(r)
+        if action == RowDecision.NEW and r.data.get("unhcr_number"):
+            owners.setdefault(r.data["unhcr_number"], set()).add(("line", r.line_number))
+        elif action == RowDecision.MATCH and not r.candidate_line:
+            number = (r.changes or {}).get("fill", {}).get("unhcr_number")
+            if number:
+                owners.setdefault(number, set()).add(r.candidate_id)
     taken = set(
-        Person.objects.filter(unhcr_number__in=list(new_numbers)).values_list(
-            "unhcr_number", flat=True
-        )
+        Person.objects.filter(unhcr_number__in=list(owners)).values_list("unhcr_number", flat=True)
     )
-    for number, n in new_numbers.items():
-        if n > 1 or number in taken:
+    for number, who in owners.items():
+        if len(who) > 1 or number in taken:
             problems.append(_("UNHCR number %(num)s would belong to two persons") % {"num": number})
     return problems
 
@@ -805,6 +920,7 @@ def _write(
                 row.person_id = by_line[row.candidate_line].person_id
             else:
                 row.person_id = row.candidate_id
+    _fill_matched(batch, rows, action, by)
     touched = {r.person_id for r in rows if r.person_id is not None}
     existing_names = set(
         PersonName.objects.filter(person_id__in=list(touched)).values_list("person_id", "full_name")
@@ -858,6 +974,71 @@ def _write(
     batch.save()
 
 
+FILL_FIELDS = ("unhcr_number", "citizenship", "born_on", "born_on_precision")
+
+
+def _fill_values(person: Person) -> dict:
+    return {f: getattr(person, f) for f in FILL_FIELDS}
+
+
+def _fill_matched(batch: ImportBatch, rows: list[ImportRow], action: dict, by) -> None:
+    """Give matched persons what their rows previewed as fills. A value someone set on the
+    person since the preview is left alone and listed on the row as skipped; the replaced
+    values are kept on the row ("before") so that undo can put them back."""
+    filling = [
+        r
+        for r in rows
+        if action[r.line_number] == RowDecision.MATCH
+        and not r.candidate_line
+        and (r.changes or {}).get("fill")
+    ]
+    if not filling:
+        return
+    persons = Person.objects.select_for_update().in_bulk({r.candidate_id for r in filling})
+    changed = {}
+    for row in filling:
+        person = persons[row.candidate_id]
+        current = _fill_values(person)
+        now_fill = person_changes(current, row.data, []).get("fill", {})
+        before, skipped = {}, []
+        for field, value in row.changes["fill"].items():
+            if field == "born_on_precision":
+                continue  # goes with born_on
+            if now_fill.get(field) != value:
+                same = str(current[field] or "") == value
+                if not same:
+                    skipped.append(field)
+                continue
+            if field == "born_on":
+                before.update(
+                    born_on=current["born_on"].isoformat() if current["born_on"] else None
+                )
+                before["born_on_precision"] = current["born_on_precision"]
+                person.born_on = date.fromisoformat(value)
+                person.born_on_precision = row.changes["fill"]["born_on_precision"]
+            else:
+                before[field] = current[field]
+                setattr(person, field, value)
+        row.changes = {
+            **row.changes,
+            **({"before": before} if before else {}),
+            **({"skipped": skipped} if skipped else {}),
+        }
+        if before:
+            changed[person.pk] = person
+    now = timezone.now()
+    for person in changed.values():
+        person.updated_at = now
+    bulk_update_with_history(
+        list(changed.values()),
+        Person,
+        [*FILL_FIELDS, "updated_at"],
+        batch_size=BULK_BATCH,
+        default_user=by,
+        default_change_reason=f"filled by import {batch.pk}",
+    )
+
+
 def undo_problems(batch: ImportBatch) -> list[str]:
     """Why the batch can no longer be undone (empty: it can)."""
     if batch.status != BatchStatus.COMMITTED:
@@ -865,13 +1046,15 @@ def undo_problems(batch: ImportBatch) -> list[str]:
     since = batch.committed_at
     rows = list(batch.rows.exclude(person=None))
     created = [r.person_id for r in rows if r.person_created]
+    filled = [r.person_id for r in rows if (r.changes or {}).get("before")]
     name_ids = [n for r in rows for n in r.created_name_ids]
     membership_ids = [r.membership_id for r in rows if r.membership_id]
     problems = []
-    changed = Person.objects.filter(pk__in=created, updated_at__gt=since)
+    ours = created + filled
+    changed = Person.objects.filter(pk__in=ours, updated_at__gt=since)
     changed_ids = set(changed.values_list("pk", flat=True))
     changed_ids |= set(
-        Person.history.filter(id__in=created, history_date__gt=since).values_list("id", flat=True)
+        Person.history.filter(id__in=ours, history_date__gt=since).values_list("id", flat=True)
     )
     numbers = Person.objects.filter(pk__in=changed_ids).values_list("case_number", flat=True)
     for case_number in numbers[:20]:
@@ -900,6 +1083,32 @@ def undo_problems(batch: ImportBatch) -> list[str]:
     return problems
 
 
+def _unfill(batch: ImportBatch, rows: list[ImportRow], by) -> None:
+    """Put back the values that the commit's fills replaced (the last row's first, so
+    that a person filled by two rows gets the value from before both)."""
+    filled = [r for r in rows if (r.changes or {}).get("before")]
+    if not filled:
+        return
+    persons = Person.objects.select_for_update().in_bulk({r.person_id for r in filled})
+    for row in reversed(filled):
+        person = persons[row.person_id]
+        for field, value in row.changes["before"].items():
+            if field == "born_on":
+                value = date.fromisoformat(value) if value else None
+            setattr(person, field, value)
+    now = timezone.now()
+    for person in persons.values():
+        person.updated_at = now
+    bulk_update_with_history(
+        list(persons.values()),
+        Person,
+        [*FILL_FIELDS, "updated_at"],
+        batch_size=BULK_BATCH,
+        default_user=by,
+        default_change_reason=f"import {batch.pk} undone",
+    )
+
+
 def import_undo(*, batch: ImportBatch, by) -> ImportBatch:
     """Remove what the batch created — persons, names, group memberships — if nothing has
     changed them since; otherwise refuse, saying what changed."""
@@ -922,6 +1131,7 @@ def import_undo(*, batch: ImportBatch, by) -> ImportBatch:
             person_id__in=created
         ).delete()
         Person.objects.filter(pk__in=created).delete()
+        _unfill(batch, rows, by)
         if batch.group_created and batch.group and not batch.group.memberships.exists():
             batch.group.delete()
             batch.group = None
