@@ -981,6 +981,21 @@ def _fill_values(person: Person) -> dict:
     return {f: getattr(person, f) for f in FILL_FIELDS}
 
 
+def _save_fields(persons: list[Person], *, by, reason: str) -> None:
+    """Save the fill fields of `persons` in bulk, with their history rows."""
+    now = timezone.now()
+    for person in persons:
+        person.updated_at = now  # bulk_update does not touch auto_now fields
+    bulk_update_with_history(
+        persons,
+        Person,
+        [*FILL_FIELDS, "updated_at"],
+        batch_size=BULK_BATCH,
+        default_user=by,
+        default_change_reason=reason,
+    )
+
+
 def _fill_matched(batch: ImportBatch, rows: list[ImportRow], action: dict, by) -> None:
     """Give matched persons what their rows previewed as fills. A value someone set on the
     person since the preview is left alone and listed on the row as skipped; the replaced
@@ -1026,17 +1041,7 @@ def _fill_matched(batch: ImportBatch, rows: list[ImportRow], action: dict, by) -
         }
         if before:
             changed[person.pk] = person
-    now = timezone.now()
-    for person in changed.values():
-        person.updated_at = now
-    bulk_update_with_history(
-        list(changed.values()),
-        Person,
-        [*FILL_FIELDS, "updated_at"],
-        batch_size=BULK_BATCH,
-        default_user=by,
-        default_change_reason=f"filled by import {batch.pk}",
-    )
+    _save_fields(list(changed.values()), by=by, reason=f"filled by import {batch.pk}")
 
 
 def undo_problems(batch: ImportBatch) -> list[str]:
@@ -1096,17 +1101,7 @@ def _unfill(batch: ImportBatch, rows: list[ImportRow], by) -> None:
             if field == "born_on":
                 value = date.fromisoformat(value) if value else None
             setattr(person, field, value)
-    now = timezone.now()
-    for person in persons.values():
-        person.updated_at = now
-    bulk_update_with_history(
-        list(persons.values()),
-        Person,
-        [*FILL_FIELDS, "updated_at"],
-        batch_size=BULK_BATCH,
-        default_user=by,
-        default_change_reason=f"import {batch.pk} undone",
-    )
+    _save_fields(list(persons.values()), by=by, reason=f"import {batch.pk} undone")
 
 
 def import_undo(*, batch: ImportBatch, by) -> ImportBatch:
