@@ -26,6 +26,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -823,9 +824,7 @@ def commit_problems(batch: ImportBatch, by, rows: list[ImportRow] | None = None)
     return problems
 
 
-def import_commit(
-    *, batch: ImportBatch, by, progress_every: int = 500, on_progress=None
-) -> ImportBatch:
+def import_commit(*, batch: ImportBatch, by, on_progress=None) -> ImportBatch:
     """Write the batch in one transaction: new persons with their names, names added to
     matched persons, everyone added to the batch's group. All or nothing."""
     _require_import_right(by)
@@ -846,8 +845,12 @@ def import_commit(
             raise ImportRefused(
                 _("Nothing was imported. Fix these first: %(list)s") % {"list": "; ".join(problems)}
             )
-        with transaction.atomic(), acting_as(by):
-            _write(batch, rows, by, progress_every, on_progress)
+        with (
+            _commit_progress(batch, len(rows), on_progress) as progress,
+            transaction.atomic(),
+            acting_as(by),
+        ):
+            _write(batch, rows, by, progress)
     except Exception as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.PREVIEWED, progress_done=0
@@ -863,6 +866,39 @@ def import_commit(
     return batch
 
 
+@contextmanager
+def _commit_progress(batch: ImportBatch, total: int, on_progress=None):
+    """progress(done) for a commit. The commit is one transaction, and an UPDATE inside it
+    shows nobody anything until the end: on PostgreSQL, outside any caller's transaction,
+    progress goes through a connection of its own in autocommit. SKIP LOCKED: if anything
+    holds the batch's row, a progress step is dropped rather than waited for (waiting on our
+    own transaction would never end)."""
+    from django.db import connection, connections
+
+    side = None
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        side = connections.create_connection(connection.alias)
+        side.set_autocommit(True)
+    table = ImportBatch._meta.db_table
+
+    def progress(done: int) -> None:
+        if side is not None:
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress_done = %s WHERE id IN "  # noqa: S608
+                    f"(SELECT id FROM {table} WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED)",
+                    [done, str(batch.pk)],
+                )
+        if on_progress:
+            on_progress(done, total)
+
+    try:
+        yield progress
+    finally:
+        if side is not None:
+            side.close()
+
+
 def _unique_case_numbers(n: int) -> list[str]:
     numbers: set[str] = set()
     while len(numbers) < n:
@@ -874,11 +910,11 @@ def _unique_case_numbers(n: int) -> list[str]:
     return list(numbers)
 
 
-def _write(
-    batch: ImportBatch, rows: list[ImportRow], by, progress_every: int, on_progress=None
-) -> None:
+def _write(batch: ImportBatch, rows: list[ImportRow], by, progress) -> None:
     """`rows`: the batch's rows in line order. Persons are referred to by id from here on,
-    so a line matched to an existing person costs no query."""
+    so a line matched to an existing person costs no query. `progress(rows done)`: the new
+    persons are the first 40% of the work, the names and memberships the next 50%."""
+    total = len(rows)
     group = batch.group
     if group is None and batch.group_name:
         group, created = Group.objects.get_or_create(name=batch.group_name)
@@ -913,7 +949,10 @@ def _write(
         )
         persons.append(person)
         row.person, row.person_created = person, True
-    bulk_create_with_history(persons, Person, batch_size=BULK_BATCH, default_user=by)
+    for start in range(0, len(persons), BULK_BATCH):
+        chunk = persons[start : start + BULK_BATCH]
+        bulk_create_with_history(chunk, Person, batch_size=BULK_BATCH, default_user=by)
+        progress(int(total * 0.4 * (start + len(chunk)) / len(persons)))
     for row in rows:  # in line order, so an earlier line's person is known
         if action[row.line_number] == RowDecision.MATCH:
             if row.candidate_line:
@@ -934,7 +973,7 @@ def _write(
                 "person_id", flat=True
             )
         )
-    for i, row in enumerate(rows, start=1):
+    for row in rows:
         person_id = row.person_id
         if person_id is None:
             continue
@@ -959,12 +998,13 @@ def _write(
             membership = GroupMembership(group=group, person_id=person_id)
             memberships.append(membership)
             row.membership_id = membership.pk
-        if i % progress_every == 0:
-            ImportBatch.objects.filter(pk=batch.pk).update(progress_done=i)
-            if on_progress:
-                on_progress(i, len(rows))
-    bulk_create_with_history(names, PersonName, batch_size=BULK_BATCH, default_user=by)
+    progress(int(total * 0.5))
+    for start in range(0, len(names), BULK_BATCH):
+        chunk = names[start : start + BULK_BATCH]
+        bulk_create_with_history(chunk, PersonName, batch_size=BULK_BATCH, default_user=by)
+        progress(int(total * (0.5 + 0.3 * (start + len(chunk)) / len(names))))
     bulk_create_with_history(memberships, GroupMembership, batch_size=BULK_BATCH, default_user=by)
+    progress(int(total * 0.9))
     _rewrite_rows(batch, rows)
     batch.status = BatchStatus.COMMITTED
     batch.committed_at = timezone.now()

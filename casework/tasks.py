@@ -20,7 +20,7 @@ def import_match_task(batch_id: str) -> None:
 def import_commit_task(batch_id: str, user_id: int) -> None:
     from django.contrib.auth import get_user_model
 
-    from .import_models import ImportBatch
+    from .import_models import BatchStatus, ImportBatch
     from .importing import ImportRefused, import_commit
 
     batch = ImportBatch.objects.filter(pk=batch_id).first()
@@ -30,7 +30,11 @@ def import_commit_task(batch_id: str, user_id: int) -> None:
     try:
         import_commit(batch=batch, by=user)
     except ImportRefused as exc:
-        ImportBatch.objects.filter(pk=batch_id).update(error=str(exc)[:2000])
+        # Only a batch still waiting shows why: a redelivered task finding the batch
+        # committed already must not write "cannot be committed now" on it.
+        ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.PREVIEWED).update(
+            error=str(exc)[:2000]
+        )
 
 
 @shared_task(acks_late=True)
