@@ -24,12 +24,13 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 
 from .models import Alert, AlertKind, AlertPreference, DeliveryStatus, Digest
@@ -61,17 +62,31 @@ class AlertSpec:
 def ua_draft_link(person_id) -> str:
     """Where a coordinator drafts an urgent action for this person, prefilled. Advocacy has
     no prefill page yet: this is the hook (see the report of issue 6 for the route needed)."""
+    return f"{_ua_draft_path(get_script_prefix())}?person={person_id}"
+
+
+@lru_cache(maxsize=8)
+def _ua_draft_path(script_prefix: str) -> str:
     try:
-        return f"{reverse('advocacy:draft')}?person={person_id}"
+        return reverse("advocacy:draft")
     except NoReverseMatch:
-        return f"/advocacy/urgent-actions/draft/?person={person_id}"
+        return "/advocacy/urgent-actions/draft/"
+
+
+_SOME_PERSON = "00000000-0000-0000-0000-000000000000"
 
 
 def person_link(person_id) -> str:
+    # Reversed once per URL prefix, not per person: a first sweep links 10,000 persons.
+    return _person_link_pattern(get_script_prefix()).replace(_SOME_PERSON, str(person_id))
+
+
+@lru_cache(maxsize=8)
+def _person_link_pattern(script_prefix: str) -> str:
     try:
-        return reverse("casework:person", args=[person_id])
+        return reverse("casework:person", args=[_SOME_PERSON])
     except NoReverseMatch:
-        return f"/persons/{person_id}/"
+        return f"/persons/{_SOME_PERSON}/"
 
 
 def recipients(person: dict, directory: dict, audience: str = AUDIENCE_ALL) -> list:

@@ -117,7 +117,11 @@ def compute_deadlines(
                     current.rule_code,
                 ):
                     chosen[deadline.key] = deadline
-    return sorted(chosen.values(), key=lambda d: (d.due_on, d.kind, d.source_type, d.source_id))
+    return sorted(chosen.values(), key=deadline_order)
+
+
+def deadline_order(d: ComputedDeadline) -> tuple:
+    return (d.due_on, d.kind, d.source_type, d.source_id)
 
 
 _BODIES = {"CAT", "HRC", "ECTHR", "OTHER"}

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .calendar import WorkCalendar
-from .deadlines import _MONTHS, ComputedDeadline, compute_deadlines, fmt
+from .deadlines import _MONTHS, ComputedDeadline, compute_deadlines, deadline_order, fmt
 from .facts import DetentionFact, InterimFact, PersonFacts, RuleSpec
 
 LEVELS = ("none", "monitoring", "elevated", "high", "imminent")
@@ -610,7 +610,17 @@ def assess_with_deadlines(
     rf = RiskFacts(facts=facts, missed_appeal_windows=missed_appeal_windows(deadlines), **extra)
     assessment = assess(rf, today, settings, thresholds)
     if (assessment.level == "imminent") != (facts.risk_level == "imminent"):
-        deadlines = compute_deadlines(
-            replace(facts, risk_level=assessment.level), specs, today, calendars
-        )
+        # Only the kinds with a rule that the level shortens can change; every rule that can
+        # give a deadline of such a kind is rerun, so the earliest-wins choice is unchanged.
+        kinds = {s.kind for s in specs if s.imminent_period_amount is not None}
+        if kinds:
+            again = compute_deadlines(
+                replace(facts, risk_level=assessment.level),
+                [s for s in specs if s.kind in kinds],
+                today,
+                calendars,
+            )
+            deadlines = sorted(
+                [d for d in deadlines if d.kind not in kinds] + again, key=deadline_order
+            )
     return deadlines, assessment

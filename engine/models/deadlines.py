@@ -107,9 +107,10 @@ class Deadline(models.Model):
 
 class Reminder(models.Model):
     """A marker that one reminder of one deadline was raised: 7, 3 and 1 days before
-    ("before:7"), then every day while overdue ("overdue:2011-06-10"). The unique key is what
-    makes a reminder go out once, however often the sweep runs. Delivery (alerts) is issue 6:
-    it reads `engine.services.reminders_due` and records each with `reminder_record`."""
+    ("before:7"), then every day while overdue ("overdue:2011-06-10") for OVERDUE_ALERT_DAYS
+    (engine.services). The unique key is what makes a reminder go out once, however often the
+    sweep runs. Delivery (alerts) is issue 6: it reads `engine.services.reminders_due` and
+    records each with `reminder_record`."""
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
     key = models.CharField(_("key"), max_length=30)
