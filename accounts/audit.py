@@ -43,6 +43,30 @@ def person_of(obj):
     return target
 
 
+def _loaded_person(obj, path: str):
+    """The Person at the end of `path` from `obj` if every hop is already loaded (a
+    select_related, or the object itself), else None: never a query."""
+    target = obj
+    for hop in path.split("__") if path else ():
+        target = target._state.fields_cache.get(hop)
+        if target is None:
+            return None
+    if type(target).__name__ != "Person" or "confidentiality" in target.get_deferred_fields():
+        return None
+    return target
+
+
+def _known_confidentiality(obj, pk) -> str | None:
+    """The confidentiality of person `pk` as `obj` already holds it, or None."""
+    paths = [PERSON_PATH.get(type(obj).__name__, "person")]
+    paths += OTHER_PERSON_FIELDS.get(type(obj).__name__, ())
+    for path in paths:
+        person = _loaded_person(obj, path)
+        if person is not None and person.pk == pk:
+            return person.confidentiality
+    return None
+
+
 def _people_of(obj) -> list:
     ids = [person_id_of(obj)]
     for field in OTHER_PERSON_FIELDS.get(type(obj).__name__, ()):
@@ -52,7 +76,7 @@ def _people_of(obj) -> list:
 
 def record_read(*, user, objects: Iterable, channel: str, path: str = "") -> int:
     """Log each (record, restricted person) pair among `objects`. Returns how many rows were
-    written. One query finds which of the persons are restricted, one writes the rows.
+    written. At most one query finds which of the persons are restricted, one writes the rows.
     `path` is the request path only, never its query string (a search may hold a name)."""
     from casework.models import Person
 
@@ -61,11 +85,21 @@ def record_read(*, user, objects: Iterable, channel: str, path: str = "") -> int
     pairs = [(obj, pk) for obj in objects for pk in _people_of(obj)]
     if not pairs:
         return 0
-    restricted = set(
-        Person.objects.filter(
-            pk__in={pk for _, pk in pairs}, confidentiality="restricted"
-        ).values_list("pk", flat=True)
-    )
+    # Pages mostly hold their persons already (the person page, rows with select_related):
+    # their confidentiality is read off them; the database is asked only about the others.
+    restricted, unknown = set(), set()
+    for obj, pk in pairs:
+        known = _known_confidentiality(obj, pk)
+        if known is None:
+            unknown.add(pk)
+        elif known == "restricted":
+            restricted.add(pk)
+    if unknown:
+        restricted |= set(
+            Person.objects.filter(pk__in=unknown, confidentiality="restricted").values_list(
+                "pk", flat=True
+            )
+        )
     rows = [
         ReadAudit(
             user=user,

@@ -76,6 +76,27 @@ def test_record_read_logs_restricted_records_only(restricted, lawyer):
     assert {r.path for r in rows} == {"/x/"}  # never the query string
 
 
+def test_record_read_takes_confidentiality_from_loaded_persons_and_asks_about_the_rest(
+    restricted, lawyer, django_assert_num_queries
+):
+    normal = f.PersonFactory()
+    f.DetentionFactory(person=restricted)
+    f.DetentionFactory(person=normal)
+    loaded = list(m.Detention.objects.select_related("person"))
+    # 1 the insert of the audit row: both persons came with their detentions.
+    with django_assert_num_queries(1):
+        assert record_read(user=lawyer, objects=loaded, channel="page") == 1
+    not_loaded = list(m.Detention.objects.all())
+    # 1 which of the persons are restricted, 2 the insert.
+    with django_assert_num_queries(2):
+        assert record_read(user=lawyer, objects=not_loaded, channel="page") == 1
+    # A person loaded without its confidentiality is asked about, not loaded field by field.
+    deferred = list(m.Detention.objects.select_related("person").defer("person__confidentiality"))
+    with django_assert_num_queries(2):
+        assert record_read(user=lawyer, objects=deferred, channel="page") == 1
+    assert set(ReadAudit.objects.values_list("person_id", flat=True)) == {restricted.pk}
+
+
 def test_the_read_audit_cannot_be_edited_or_deleted(restricted, lawyer):
     record_read(user=lawyer, objects=[restricted], channel="page")
     row = ReadAudit.objects.get()
