@@ -366,19 +366,11 @@ def _inverse_label(kind: str) -> str:
     }.get(kind, _("Other relative"))
 
 
-def open_deadlines(person: m.Person) -> list:
-    model = deadline_model()
-    if model is None:
-        return []
-    return with_choice_labels(
-        list(
-            model.objects.filter(person=person, status__in=["open", "missed"])
-            .select_related("rule")
-            .order_by("due_on", "kind")
-        ),
-        "kind",
-        "status",
-    )
+def open_deadlines(by_source: dict) -> list:
+    """Open and missed deadlines, soonest first, out of `deadlines_by_source(person)` (every
+    deadline of the person not superseded): the person page reads them once."""
+    rows = [d for ds in by_source.values() for d in ds if d.status in ("open", "missed")]
+    return sorted(rows, key=lambda d: (d.due_on, d.kind))
 
 
 def deadlines_by_source(person: m.Person) -> dict[tuple[str, str], list]:
@@ -467,12 +459,26 @@ def _tracked_fields(model) -> list:
 
 def timeline(person: m.Person, *, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
     """Every historical row of the person and their facts, newest first, with what changed
-    compared with the row before it. One query per fact model, whatever the number of changes: diffs are computed in memory."""
+    compared with the row before it. One query finds which fact models have history for the
+    person, then one query per such model, whatever the number of changes: diffs are computed
+    in memory. (A person has a few kinds of facts, not fifteen: most tables are skipped.)"""
     entries: list[TimelineEntry] = []
     sources = [(model, {path: person.pk}) for model, path in TIMELINE_MODELS]
     for child, parent_field, parent in TIMELINE_CHILDREN:
         parent_ids = parent.history.filter(person_id=person.pk).values("id")
         sources.append((child, {f"{parent_field}__in": parent_ids}))
+    found = (
+        m.Person.objects.filter(pk=person.pk)
+        .values(
+            **{
+                f"has_{i}": Exists(model.history.filter(**filters))
+                for i, (model, filters) in enumerate(sources)
+            }
+        )
+        .first()
+        or {}
+    )
+    sources = [source for i, source in enumerate(sources) if found.get(f"has_{i}")]
     for model, filters in sources:
         fields = _tracked_fields(model)
         rows = list(

@@ -199,7 +199,7 @@ def person_detail(request, pk):
         "risk": risk,
         "risk_reasons": selectors.reasons_of(risk),
         "risk_available": selectors.risk_model() is not None,
-        "deadlines": selectors.open_deadlines(person),
+        "deadlines": selectors.open_deadlines(by_source),
         "deadlines_available": selectors.deadline_model() is not None,
         "detentions": list(person.detentions.select_related("facility")),
         "welfare_checks": list(person.welfare_checks.all()[:5]),
