@@ -36,6 +36,10 @@ SOURCE_URGENT_ACTION = "advocacy.urgentaction"
 _ADVERSE_EXTRADITION = {"approved", "executed"}
 _ADVERSE_ASYLUM = {"refused", "excluded", "revoked"}
 _LIVE_UA = {"issued", "updated"}
+# Detentions a court orders under criminal procedure (extradition arrest included); an unknown
+# basis counts too, since a deadline shown that does not apply costs less than one missed.
+# Immigration detention has its own procedure and no rule here yet.
+_CUSTODY_ORDERS = {"extradition_arrest", "criminal", "unknown"}
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
@@ -323,11 +327,14 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
     elif event == Event.DETENTION_ORDERED:
         for chain in _detention_chains(facts):
             head = chain[0]
+            if head.legal_basis not in _CUSTODY_ORDERS:
+                continue
             yield Occurrence(
                 SOURCE_DETENTION,
                 head.id,
                 head.started_on,
-                f"ordered on {fmt(head.started_on)}",
+                f"(detained on {fmt(head.started_on)}; the ruling's date is not recorded, so "
+                "counted from the detention)",
                 country=head.country,
                 met_on=_lodged(_appeals_against(facts, "detention", head.id)),
             )

@@ -20,6 +20,7 @@ class Kind(StrEnum):
     COURT_DECISION_DUE = "court_decision_due"
     DETENTION_TERM_ENDS = "detention_term_ends"
     CUSTODY_MAXIMUM = "custody_maximum"
+    CUSTODY_EXTENSION_LIMIT = "custody_extension_limit"
     PROVISIONAL_CUSTODY_ENDS = "provisional_custody_ends"
     STATE_OBSERVATIONS_DUE = "state_observations_due"
     CAT_FOLLOWUP = "cat_followup"
@@ -39,6 +40,7 @@ KIND_LABELS = {
     Kind.COURT_DECISION_DUE: _("Court must decide the appeal"),
     Kind.DETENTION_TERM_ENDS: _("Detention term ends"),
     Kind.CUSTODY_MAXIMUM: _("Statutory custody term ends"),
+    Kind.CUSTODY_EXTENSION_LIMIT: _("Custody cannot be extended beyond this day"),
     Kind.PROVISIONAL_CUSTODY_ENDS: _("Temporary custody ends unless the request arrives"),
     Kind.STATE_OBSERVATIONS_DUE: _("State's observations due"),
     Kind.CAT_FOLLOWUP: _("State's follow-up information due (CAT)"),

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from .calendar import WorkCalendar
 from .deadlines import _MONTHS, ComputedDeadline, compute_deadlines, deadline_order, fmt
 from .facts import DetentionFact, InterimFact, PersonFacts, RuleSpec
+from .kinds import Kind
 
 LEVELS = ("none", "monitoring", "elevated", "high", "imminent")
 # Lowest summed weight for each level above "none" (engine.RiskThreshold rows).
@@ -580,12 +581,16 @@ def assess(
 
 
 def missed_appeal_windows(deadlines: Iterable[ComputedDeadline]) -> tuple[date, ...]:
-    """Due dates of appeal deadlines the deadline core marked missed (no appeal lodged)."""
+    """Due dates of appeal deadlines the deadline core marked missed (no appeal lodged).
+    A custody order left unappealed keeps a person detained; it does not make the return
+    final, so it is not counted."""
     return tuple(
         sorted(
             d.due_on
             for d in deadlines
-            if d.kind.value.startswith("appeal_") and d.status == "missed"
+            if d.kind.value.startswith("appeal_")
+            and d.kind != Kind.APPEAL_DETENTION
+            and d.status == "missed"
         )
     )
 

@@ -9,7 +9,12 @@ from icalendar import Calendar
 
 from engine import services
 from engine.models import Rule
-from tests.factories import ExtraditionRequestFactory, InterimMeasureFactory, PersonFactory
+from tests.factories import (
+    DetentionFactory,
+    ExtraditionRequestFactory,
+    InterimMeasureFactory,
+    PersonFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -124,3 +129,21 @@ def test_rule_verification_in_the_admin_is_recorded(client_for, admin_user):
     rule.refresh_from_db()
     assert rule.verified_on == date(2011, 3, 20) and rule.verified_by == "ad"
     assert not rule.is_unverified
+
+
+def test_the_page_shows_the_russian_detention_rules(client_for, lawyer):
+    """A person held in Russia pending extradition since 15 March 2011: the appeal against
+    the custody order (unverified, flagged) and the six-month limit, each with its rule."""
+    p = PersonFactory(assigned_lawyer=lawyer)
+    DetentionFactory(person=p, started_on=date(2011, 3, 15), facility__country="RU")
+    services.person_recompute(person_id=p.pk, today=timezone.localdate())
+    html = client_for(lawyer).get("/engine/deadlines/?kind=appeal_detention").content.decode()
+    assert "ru.detention.appeal" in html and "CPC RF Art. 108(11)" in html
+    assert "File an appeal against the detention order" in html and "unverified rule" in html
+    html = (
+        client_for(lawyer).get("/engine/deadlines/?kind=custody_extension_limit").content.decode()
+    )
+    assert (
+        "ru.extr.detention.limit" in html and "Custody cannot be extended beyond this day" in html
+    )
+    assert "15 September 2011" in html  # 15 March + 6 months, in the sentence saying why

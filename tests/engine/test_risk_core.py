@@ -139,3 +139,17 @@ def test_the_shipped_defaults_are_the_cores_defaults():
     core = {c: (s.weight, s.floor, s.window_days) for c, s in risk.DEFAULT_SIGNALS.items()}
     assert shipped == core
     assert dict(migration.THRESHOLDS) == risk.DEFAULT_THRESHOLDS
+
+
+def test_an_unappealed_custody_order_is_not_an_expired_appeal_window():
+    from engine.deadlines import ComputedDeadline
+    from engine.kinds import Kind
+
+    def missed(kind):
+        return ComputedDeadline(
+            "p", kind, "casework.detention", "d", date(2011, 3, 8), date(2011, 3, 5), "r", "RU",
+            "c", True, False, "why", None, "missed",
+        )  # fmt: skip
+
+    assert risk.missed_appeal_windows([missed(Kind.APPEAL_DETENTION)]) == ()
+    assert risk.missed_appeal_windows([missed(Kind.APPEAL_EXTRADITION)]) == (date(2011, 3, 8),)

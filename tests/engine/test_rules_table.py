@@ -154,6 +154,25 @@ TABLE = {
         (measure("hrc", complaint_transmitted_on=date(2011, 8, 31)), date(2011, 9, 1), date(2012, 2, 29), []),
     ],
     "hrc.interim": [(measure("hrc", status="granted", granted_on=date(2010, 12, 20)), date(2011, 1, 1), None, [])],
+    "ru.detention.appeal": [
+        # Counted from the start of detention (the ruling's date is not recorded): 3 days.
+        (detention("RU", date(2011, 3, 5)), date(2011, 3, 6), date(2011, 3, 8),
+         ["detained on 5 March 2011", "3 days, calendar, CPC RF Art. 108(11)", "unverified rule"]),
+        # Roll-forward is off until verified: 3 days from Thursday 7 April 2011 end on Sunday.
+        (detention("RU", date(2011, 4, 7)), date(2011, 4, 8), date(2011, 4, 10), []),
+        (PersonFacts("p", detentions=(DetentionFact("d", date(2011, 3, 5), legal_basis="immigration",
+                                                    country="RU"),)),
+         date(2011, 3, 6), None, []),
+        (detention("KZ", date(2011, 3, 5)), date(2011, 3, 6), None, []),
+    ],
+    "ru.extr.detention.limit": [
+        # Art. 128(2) month ends: 31 August + 6 months = 28 February.
+        (detention("RU", date(2010, 8, 31)), date(2010, 9, 1), date(2011, 2, 28),
+         ["6 months, CPC RF Arts. 466, 109(2)"]),
+        # Custody does not roll forward: 16 October 2011 is a Sunday and stays the last day.
+        (detention("RU", date(2011, 4, 16)), date(2011, 5, 1), date(2011, 10, 16), []),
+        (detention("KZ", date(2011, 4, 16)), date(2011, 5, 1), None, []),
+    ],
     "court.detention.term": [
         (detention("KZ", date(2010, 6, 15), authorised_until=date(2010, 8, 15)), date(2010, 7, 1),
          date(2010, 8, 15), ["until 15 August 2010"]),
