@@ -85,6 +85,7 @@ class PeriodEnd:
     rolled: bool
 
 
+@lru_cache(maxsize=65536)
 def period_end(
     start: date, amount: int, unit: Unit, calendar: WorkCalendar, *, roll_forward: bool
 ) -> PeriodEnd:
@@ -98,6 +99,9 @@ def period_end(
       negative amount: "not less than one working day before removal").
     - Roll forward: a last day that is not a working day moves to the next working day, only
       for rules that say so (not custody terms, not ECtHR periods).
+
+    Cached: a pure function of its arguments, and every sweep asks again about the same
+    facts' dates.
     """
     if unit == Unit.DAYS:
         last = start + timedelta(days=amount)
