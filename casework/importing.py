@@ -37,9 +37,10 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from .access import can_see_person
+from .bulk import insert, insert_with_history
 from .import_models import (
     IMPORT_FIELDS,
     BatchStatus,
@@ -468,6 +469,8 @@ def import_preview(
     order = date_order or (mapping.date_order if mapping else "dmy")
     index_of = {h: i for i, h in enumerate(table.headers)}
 
+    if run_async is None:
+        run_async = len(table.rows) > ASYNC_ROWS
     with transaction.atomic():
         if group is None and group_name.strip():
             group = Group.objects.filter(name=group_name.strip()).first()
@@ -500,16 +503,15 @@ def import_preview(
                     outcome=RowOutcome.ERROR if errors else RowOutcome.PENDING,
                 )
             )
-        ImportRow.objects.bulk_create(rows, batch_size=1000)
+        if run_async:  # the task reads them; matched now, they are written once, matched
+            insert(ImportRow, rows)
 
-    if run_async is None:
-        run_async = len(rows) > ASYNC_ROWS
     if run_async:
         from .tasks import import_match_task
 
         transaction.on_commit(lambda: import_match_task.delay(str(batch.pk)))
         return batch
-    return import_match(batch=batch, on_progress=on_progress)
+    return import_match(batch=batch, rows=rows, on_progress=on_progress)
 
 
 def load_index(persons=None) -> tuple[MatchIndex, dict]:
@@ -555,9 +557,17 @@ def load_index(persons=None) -> tuple[MatchIndex, dict]:
     return index, people
 
 
-def import_match(*, batch: ImportBatch, progress_every: int = 250, on_progress=None) -> ImportBatch:
+def import_match(
+    *,
+    batch: ImportBatch,
+    rows: list[ImportRow] | None = None,
+    progress_every: int = 250,
+    on_progress=None,
+) -> ImportBatch:
     """Give every pending row its outcome: new, match (to a person or an earlier line),
-    duplicate (needs a decision). Progress is written to the batch as it goes."""
+    duplicate (needs a decision). Progress is written to the batch as it goes. `rows`: the
+    batch's rows in line order, not yet stored (the preview, when it matches at once);
+    default: read them."""
     updated = ImportBatch.objects.filter(
         pk=batch.pk, status__in=[BatchStatus.QUEUED, BatchStatus.FAILED]
     ).update(status=BatchStatus.PREVIEWING, progress_done=0)
@@ -566,7 +576,8 @@ def import_match(*, batch: ImportBatch, progress_every: int = 250, on_progress=N
         return batch  # another worker is matching it, or it is done
     try:
         index, people = load_index()
-        rows = list(batch.rows.order_by("line_number"))
+        if rows is None:
+            rows = list(batch.rows.order_by("line_number"))
         outcome_of: dict[int, str] = {}
         for i, row in enumerate(rows, start=1):
             if row.outcome != RowOutcome.ERROR:
@@ -595,7 +606,7 @@ def _rewrite_rows(batch: ImportBatch, rows: list[ImportRow]) -> None:
     replacing them is an order of magnitude faster than bulk_update's CASE expressions."""
     with transaction.atomic():
         ImportRow.objects.filter(batch=batch)._raw_delete(ImportRow.objects.db)
-        ImportRow.objects.bulk_create(rows, batch_size=2000)
+        insert(ImportRow, rows)
 
 
 # Evidence beyond the name that lets an import match a person on its own (matching.py reasons).
@@ -951,7 +962,7 @@ def _write(batch: ImportBatch, rows: list[ImportRow], by, progress) -> None:
         row.person, row.person_created = person, True
     for start in range(0, len(persons), BULK_BATCH):
         chunk = persons[start : start + BULK_BATCH]
-        bulk_create_with_history(chunk, Person, batch_size=BULK_BATCH, default_user=by)
+        insert_with_history(Person, chunk, user=by)
         progress(int(total * 0.4 * (start + len(chunk)) / len(persons)))
     for row in rows:  # in line order, so an earlier line's person is known
         if action[row.line_number] == RowDecision.MATCH:
@@ -1001,9 +1012,9 @@ def _write(batch: ImportBatch, rows: list[ImportRow], by, progress) -> None:
     progress(int(total * 0.5))
     for start in range(0, len(names), BULK_BATCH):
         chunk = names[start : start + BULK_BATCH]
-        bulk_create_with_history(chunk, PersonName, batch_size=BULK_BATCH, default_user=by)
+        insert_with_history(PersonName, chunk, user=by)
         progress(int(total * (0.5 + 0.3 * (start + len(chunk)) / len(names))))
-    bulk_create_with_history(memberships, GroupMembership, batch_size=BULK_BATCH, default_user=by)
+    insert_with_history(GroupMembership, memberships, user=by)
     progress(int(total * 0.9))
     _rewrite_rows(batch, rows)
     batch.status = BatchStatus.COMMITTED
