@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff accounts")
 
     def ready(self):
+        from . import authz
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="haven_sync_role_permissions")
+        authz.connect()

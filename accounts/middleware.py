@@ -10,6 +10,9 @@ In order, for every request that resolves to a view:
    own authentication records, which its MFA views write when a code or key is accepted;
 4. an account without a staff role reaches only its own login settings (403).
 
+The answers to 3 and 4, and the permissions the views ask about, come from accounts.authz:
+cached between requests, read again after any change to who holds what.
+
 Which rows a staff member may see is decided further in, by casework.access and the views.
 The lists are in accounts/public_routes.py; tests/test_url_walk.py proves them.
 """
@@ -19,8 +22,6 @@ from __future__ import annotations
 import time
 
 from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
@@ -29,6 +30,7 @@ from django.shortcuts import resolve_url
 from django.utils.http import urlencode
 from rest_framework.views import APIView
 
+from . import authz
 from .public_routes import (
     CHALLENGE_ROUTES,
     ENROLMENT_ROUTES,
@@ -41,7 +43,6 @@ from .roles import STAFF_ROLES, user_roles
 LAST_SEEN_SESSION_KEY = "haven_last_seen"
 # Write the idle stamp at most this often: one session save per minute, not per request.
 LAST_SEEN_RESOLUTION = 60
-SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
 def second_factor_passed(request, user) -> bool:
@@ -110,7 +111,9 @@ class StaffAccessMiddleware:
             if api:
                 return _refuse_api("Authentication credentials were not provided.")
             return _redirect(request, settings.LOGIN_URL)
-        if not is_mfa_enabled(user, SECOND_FACTOR_TYPES):
+        # Roles, second factor and permissions, from the cache when nothing changed since.
+        authz.load(user)
+        if not authz.mfa_enabled(user):
             if view_name in ENROLMENT_ROUTES:
                 return None
             if api:
