@@ -11,11 +11,24 @@ import importlib
 
 from django.apps import apps as django_apps
 
-# (migration module, function, model label whose emptiness says the rows are gone)
+# (migration module, function, model label, lookup of one row the migration ships: when no
+# such row exists, the migration's rows are gone). A lookup, not "the table is empty": a later
+# migration adding rows to a table an earlier one filled must be replayed on its own.
 SHIPPED = [
-    ("engine.migrations.0002_default_rules", "forwards", "engine.Rule"),
-    ("engine.migrations.0004_default_risk_signals", "forwards", "engine.RiskSignal"),
-    ("advocacy.migrations.0002_letter_templates", "ship", "advocacy.LetterTemplate"),
+    (
+        "engine.migrations.0002_default_rules",
+        "forwards",
+        "engine.Rule",
+        {"code": "echr.application"},
+    ),
+    ("engine.migrations.0004_default_risk_signals", "forwards", "engine.RiskSignal", {}),
+    (
+        "engine.migrations.0007_detention_rules",
+        "forwards",
+        "engine.Rule",
+        {"code": "ru.detention.appeal"},
+    ),
+    ("advocacy.migrations.0002_letter_templates", "ship", "advocacy.LetterTemplate", {}),
 ]
 
 
@@ -32,9 +45,9 @@ def ensure_shipped_reference_data() -> int:
 
         emit_post_migrate_signal(0, False, "default")
         rerun += 1
-    for module_name, function, label in SHIPPED:
+    for module_name, function, label, lookup in SHIPPED:
         model = django_apps.get_model(label)
-        if model.objects.exists():
+        if model.objects.filter(**lookup).exists():
             continue
         getattr(importlib.import_module(module_name), function)(django_apps, None)
         rerun += 1
