@@ -64,6 +64,16 @@ def loose_token(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=100_000)
+def _looks_patronymic(token: str) -> bool:
+    return len(token) > 5 and _PATRONYMIC_END.search(token) is not None
+
+
+@lru_cache(maxsize=100_000)
+def _patronymic_stem(token: str) -> str:
+    return _PATRONYMIC_SUFFIX.sub("", token)
+
+
 def split_patronymic(tokens: list[str]) -> tuple[list[str], list[str]]:
     """(core tokens, patronymic tokens). The token before an Uzbek marker is the father's
     name and belongs to the patronymic."""
@@ -74,7 +84,7 @@ def split_patronymic(tokens: list[str]) -> tuple[list[str], list[str]]:
             if core and i > 0 and tokens[i - 1] == core[-1]:
                 patronymic.append(core.pop())
             patronymic.append(token)
-        elif len(token) > 5 and _PATRONYMIC_END.search(token):
+        elif _looks_patronymic(token):
             patronymic.append(token)
         else:
             core.append(token)
@@ -91,7 +101,7 @@ class NameForm:
     @classmethod
     def of(cls, name: str) -> NameForm:
         core, patronymic = split_patronymic(name_tokens(name))
-        stems = (_PATRONYMIC_SUFFIX.sub("", t) for t in patronymic if t not in _PATRONYMIC_MARKERS)
+        stems = (_patronymic_stem(t) for t in patronymic if t not in _PATRONYMIC_MARKERS)
         return cls(tuple(core), tuple(s for s in stems if s))
 
 
@@ -315,22 +325,32 @@ def score_records(a: MatchRecord, b: MatchRecord) -> Match:
 # --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=200_000)
+def _core_keys(core: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the keys of a name's core, the ends of its year keys): computed once per core."""
+    loose = sorted({loose_token(t) for t in core})
+    keys = []
+    if len(loose) == 1:
+        keys.append("s:" + loose[0][:5])
+    for x, y in combinations(loose, 2):
+        keys.append(f"p:{x[:5]}|{y[:5]}")
+    # The year with the start of one token and the end of another catches a misspelt
+    # beginning of that other token (Jo‘rayev / Dzhuraev).
+    ends = []
+    for x in loose:
+        for y in [y for y in loose if y != x] or [""]:
+            ends.append(f":{x[:4]}:{y[-3:]}")
+    return tuple(keys), tuple(ends)
+
+
 def blocking_keys(record: MatchRecord) -> set[str]:
     keys: set[str] = set()
     year = record.birth.year
     for form in record.names:
-        loose = sorted({loose_token(t) for t in form.core})
-        if len(loose) == 1:
-            keys.add("s:" + loose[0][:5])
-        for x, y in combinations(loose, 2):
-            keys.add(f"p:{x[:5]}|{y[:5]}")
+        names, ends = _core_keys(form.core)
+        keys.update(names)
         if year:
-            # The year with the start of one token and the end of another catches a
-            # misspelt beginning of that other token (Jo‘rayev / Dzhuraev).
-            for x in loose:
-                others = [y for y in loose if y != x] or [""]
-                for y in others:
-                    keys.add(f"y:{year}:{x[:4]}:{y[-3:]}")
+            keys.update(f"y:{year}{end}" for end in ends)
     if record.unhcr_number:
         keys.add("u:" + record.unhcr_number)
     return keys

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from .access import can_see_person, person_visibility_q
+from .bulk import insert
 from .import_models import DuplicateDismissal, DuplicatePair, DuplicateScan, ScanStatus
 from .models import Person, PersonMerge, PersonName
 
@@ -205,8 +206,8 @@ def duplicate_candidates(*, threshold: float | None = None, on_progress=None) ->
 
 
 # The best this many pairs are stored: a list longer than anyone will work through says
-# the threshold is wrong, not that the table should grow.
-MAX_STORED_PAIRS = 20_000
+# the threshold is wrong, not that the table should grow (100,000 persons give ~30,000).
+MAX_STORED_PAIRS = 100_000
 
 
 def duplicate_scan() -> DuplicateScan:
@@ -262,37 +263,46 @@ def duplicates_compute() -> bool:
         scan.update(progress_done=10 + int(90 * done / total), heartbeat_at=timezone.now())
 
     try:
-        found = duplicate_candidates(on_progress=progress)[:MAX_STORED_PAIRS]
-        with transaction.atomic():
-            ids = {pk for _s, a, b, _r in found for pk in (a, b)}
-            # Lock the persons still there, so a merge waits for the new list rather than
-            # deleting a person between this check and the insert.
-            alive = set(
-                Person.objects.select_for_update(no_key=True)
-                .filter(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
-            DuplicatePair.objects.all().delete()
-            DuplicatePair.objects.bulk_create(
-                [
-                    DuplicatePair(person_a_id=a, person_b_id=b, score=score, reasons=reasons)
-                    for score, a, b, reasons in found
-                    if a in alive and b in alive
-                ],
-                batch_size=2000,
-            )
-            scan.update(
-                status=ScanStatus.DONE,
-                computed_at=timezone.now(),
-                heartbeat_at=timezone.now(),
-                progress_done=100,
-                pair_count=len(found),
-                error="",
-            )
+        found = duplicate_candidates(on_progress=progress)
+        pair_count = len(found)
+        found = found[:MAX_STORED_PAIRS]
+        ids = {pk for _s, a, b, _r in found for pk in (a, b)}
+        for attempt in (1, 2):
+            try:
+                _store_pairs(found, ids)
+                break
+            except IntegrityError:
+                # A person was merged away between reading who is there and the insert
+                # (the foreign key is checked at commit): read again, once.
+                if attempt == 2:
+                    raise
+        scan.update(
+            status=ScanStatus.DONE,
+            computed_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            progress_done=100,
+            pair_count=pair_count,
+            error="",
+        )
     except Exception as exc:
         scan.update(status=ScanStatus.FAILED, error=type(exc).__name__)
         raise
     return True
+
+
+def _store_pairs(found: list[tuple], ids: set) -> None:
+    """Replace the stored pairs with `found`, leaving out persons no longer there."""
+    with transaction.atomic():
+        alive = set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        DuplicatePair.objects.all().delete()
+        insert(
+            DuplicatePair,
+            [
+                DuplicatePair(person_a_id=a, person_b_id=b, score=score, reasons=reasons)
+                for score, a, b, reasons in found
+                if a in alive and b in alive
+            ],
+        )
 
 
 def duplicate_pairs(*, user, limit: int = 200) -> list[DuplicatePair]:
