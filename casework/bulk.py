@@ -4,7 +4,8 @@
 import of 10,000 rows (persons, their names, memberships, the history of each, the import's
 own rows) that was most of the commit's time. COPY sends each table's rows as text in one
 statement. Like `bulk_create` it sends no signal and calls no `save()`; auto_now fields are
-set here. Elsewhere (SQLite) it falls back to bulk_create (with history).
+set here. Elsewhere (SQLite) it falls back to bulk_create (with history). `copy_rows` is the
+raw COPY, for callers that build their rows themselves (engine may read casework).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def _text(value) -> str:
+def copy_text(value) -> str:
     """One value in PostgreSQL's COPY text format."""
     if value is None:
         return "\\N"
@@ -33,10 +34,10 @@ def _text(value) -> str:
     return _SPECIAL.sub(lambda m: _ESCAPES[m.group()], value) if _SPECIAL.search(value) else value
 
 
-def _copy(table: str, columns: list[str], rows: list[list]) -> None:
+def copy_rows(table: str, columns: list[str], rows: list[list]) -> None:
     """COPY rows into a table, in the current transaction; logged as one query where Django
     logs queries, so query counts stay honest."""
-    data = "".join("\t".join(map(_text, row)) + "\n" for row in rows)
+    data = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
     started = time.monotonic()
@@ -88,7 +89,7 @@ def insert(model, objs: list) -> None:
         model.objects.bulk_create(objs, batch_size=2000)
         return
     fields, rows = _values(model, objs, timezone.now())
-    _copy(model._meta.db_table, [f.column for f in fields], rows)
+    copy_rows(model._meta.db_table, [f.column for f in fields], rows)
 
 
 def insert_with_history(model, objs: list, *, user=None, reason: str | None = None) -> None:
@@ -103,10 +104,10 @@ def insert_with_history(model, objs: list, *, user=None, reason: str | None = No
         return
     now = timezone.now()
     fields, rows = _values(model, objs, now)
-    _copy(model._meta.db_table, [f.column for f in fields], rows)
+    copy_rows(model._meta.db_table, [f.column for f in fields], rows)
     history = model.history.model
     extra = [now, getattr(user, "pk", None), reason, "+"]
-    _copy(
+    copy_rows(
         history._meta.db_table,
         [history._meta.get_field(f.name).column for f in fields]
         + ["history_date", history._meta.get_field("history_user").column]
