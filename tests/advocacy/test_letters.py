@@ -11,6 +11,7 @@ from advocacy.models import Authority, BatchStatus, Letter, LetterStatus, Letter
 from advocacy.tasks import send_letter_task
 
 from . import backends
+from .conftest import file_text
 
 
 @pytest.mark.parametrize(
@@ -107,3 +108,52 @@ def test_an_answer_is_recorded(issued_update, coordinator):
 def test_kazakh_is_not_shipped_as_a_letter_language(db):
     assert set(LetterTemplate.objects.values_list("language", flat=True)) == {"en", "ru"}
     assert Authority.objects.count() == 0
+
+
+def test_a_changed_letter_is_redrafted_in_place_with_its_history(issued_update, coordinator):
+    services.letters_generate(ua=issued_update)
+    letter = Letter.objects.get(urgent_action=issued_update, language="en", authority__rank=20)
+    services.letter_approve(letter=letter, by=coordinator)
+    issued_update.asks = [*issued_update.asks, "Releasing them."]
+    issued_update.save()
+
+    services.letters_generate(ua=issued_update)
+
+    redrafted = Letter.objects.get(pk=letter.pk)
+    assert redrafted.status == LetterStatus.DRAFTED  # changed content is approved again
+    assert "Releasing them." in redrafted.text_body
+    assert redrafted.pdf.name == letter.pdf.name  # the same file, rewritten
+    assert "Releasing them" in file_text(redrafted.pdf)
+    assert redrafted.created_at == letter.created_at < redrafted.updated_at
+    kinds = list(redrafted.history.order_by("history_date").values_list("history_type", "status"))
+    assert kinds == [("+", "drafted"), ("~", "approved"), ("~", "drafted")]
+
+
+def test_progress_is_written_as_time_passes_and_at_the_end(issued_update, monkeypatch):
+    calls = []
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 0)
+    services.letters_generate(ua=issued_update, progress=lambda done, total: calls.append(done))
+    assert calls == [1, 2, 3, 4, 5, 6]
+
+    calls.clear()
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 3600)
+    batch = services.letters_generate(
+        ua=issued_update, progress=lambda done, total: calls.append(done)
+    )
+    assert calls == [6] and (batch.done, batch.total, batch.skipped) == (6, 6, 6)
+
+
+def test_generation_queries_do_not_grow_with_the_letters(
+    issued_update, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 3600)
+    services.letters_generate(ua=issued_update)
+    issued_update.asks = [*issued_update.asks, "Releasing them."]
+    issued_update.save()
+    # The batch row and its history, templates, recipients, "running", persons in scope and
+    # their names, existing letters; one write (savepoints 4: the test's transaction makes
+    # the service's two atomic blocks savepoints) of the changed letters (one executemany),
+    # their history and the progress; "done"; the batch reloaded.
+    with django_assert_num_queries(17):
+        batch = services.letters_generate(ua=issued_update)
+    assert batch.generated == 3
