@@ -150,6 +150,7 @@ if __name__ == "__main__":
                     preexec_fn=lambda: os.nice(WORKER_NICE),
                 )  # fmt: skip
                 procs.append(sweeper)
+            before = cpu_use(web.pid, procs[1].pid if len(procs) > 1 else None, env)
             started = time.monotonic()
             subprocess.run(
                 [str(venv_bin / "locust"), "-f", __file__, "--headless",
@@ -159,6 +160,8 @@ if __name__ == "__main__":
                 cwd=ROOT, env=child_env, timeout=args.seconds + 120, check=False,
             )  # fmt: skip
             elapsed = time.monotonic() - started
+            after = cpu_use(web.pid, procs[1].pid if len(procs) > 1 else None, env)
+            used = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
         finally:
             for proc in reversed(procs):
                 proc.send_signal(signal.SIGTERM)
@@ -171,9 +174,42 @@ if __name__ == "__main__":
 
             redis.Redis.from_url(env["REDIS_URL"]).flushdb()
         sweeps = (work / "sweeps.log").read_text().split() if (work / "sweeps.log").exists() else []
-        return report(work / "run_stats.csv", args, elapsed, sweeps)
+        return report(work / "run_stats.csv", args, elapsed, sweeps, used)
 
-    def report(stats_csv: Path, args, elapsed: float, sweeps: list[str]) -> int:
+    def cpu_use(web_pid: int, sweeper_pid: int | None, env: dict) -> dict[str, float]:
+        """CPU seconds so far of the web processes, of the database backends serving them
+        and the sweep, of the sweep, and of the whole machine. The machine is shared: what
+        the run cost is told apart from what else ran at the same time."""
+        import psutil
+        import psycopg2
+
+        def cpu(proc) -> float:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                return 0.0
+            return times.user + times.system
+
+        web = psutil.Process(web_pid)
+        out = {"web": cpu(web) + sum(cpu(c) for c in web.children(recursive=True))}
+        sweep_ports = set()
+        if sweeper_pid is not None:
+            sweeper = psutil.Process(sweeper_pid)
+            out["sweep"] = cpu(sweeper)
+            sweep_ports = {c.laddr.port for c in sweeper.net_connections(kind="tcp")}
+        with psycopg2.connect(env["DATABASE_URL"]) as conn, conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, client_port FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            for pid, port in cursor.fetchall():
+                key = "database (sweep)" if port in sweep_ports else "database (web)"
+                out[key] = out.get(key, 0.0) + cpu(psutil.Process(pid))
+        machine = psutil.cpu_times()
+        out["machine"] = machine.user + machine.system + machine.nice
+        return out
+
+    def report(stats_csv: Path, args, elapsed: float, sweeps: list[str], used: dict) -> int:
         rows = list(csv.DictReader(stats_csv.open()))
         print(
             f"\n{args.users} users, {args.seconds} s, {args.persons} persons, "
@@ -194,9 +230,23 @@ if __name__ == "__main__":
                 f"{row['Failure Count']:>5} {float(row['Requests/s']):7.1f} "
                 f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
             )
+        served = sum(int(r["Request Count"]) for r in rows if r["Name"] != "Aggregated")
+        if served:
+            web_ms = 1000 * (used.get("web", 0) + used.get("database (web)", 0)) / served
+            print(
+                f"\nCPU during the run ({elapsed:.0f} s, {psutil_cores()} cores): "
+                + ", ".join(f"{k} {v:.0f} s" for k, v in used.items())
+                + f"\nper request served: {web_ms:.0f} ms of CPU (web processes and their"
+                " database backends; a backend that closed during the run is not counted)"
+            )
         ok = failures == 0 and worst < 300
         print(f"\nworst page p95 {worst:.0f} ms, {failures} failures: {'PASS' if ok else 'FAIL'}")
         return 0 if ok else 1
+
+    def psutil_cores() -> int:
+        import psutil
+
+        return psutil.cpu_count()
 
     SWEEP_LOOP = """
 import time, django
