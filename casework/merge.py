@@ -183,15 +183,18 @@ def relation_counts(person: Person) -> dict[str, int]:
 
 def duplicate_candidates(*, threshold: float | None = None, on_progress=None) -> list[tuple]:
     """Likely duplicate pairs among all persons, best first, without pairs someone already
-    judged to be different people: (score, person_a id, person_b id, reasons), with
-    a < b as text. The whole record is compared (blocked, see matching.py): tens of seconds
+    judged to be different people: (score, person_a id, person_b id, reasons), ids as
+    text, a < b. The whole record is compared (blocked, see matching.py): tens of seconds
     at 100,000 persons, so only `duplicates_compute` calls this, in a task.
     `on_progress(done, total)` follows the comparison."""
     from .importing import load_index
     from .matching import POSSIBLE
 
     index, _people = load_index()
-    dismissed = set(DuplicateDismissal.objects.values_list("person_a_id", "person_b_id"))
+    dismissed = {
+        (str(a), str(b))
+        for a, b in DuplicateDismissal.objects.values_list("person_a_id", "person_b_id")
+    }
     found = []
     pairs = index.pairs(
         threshold=POSSIBLE if threshold is None else threshold, on_progress=on_progress
@@ -293,7 +296,7 @@ def duplicates_compute() -> bool:
 def _store_pairs(found: list[tuple], ids: set) -> None:
     """Replace the stored pairs with `found`, leaving out persons no longer there."""
     with transaction.atomic():
-        alive = set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        alive = {str(pk) for pk in Person.objects.filter(pk__in=ids).values_list("pk", flat=True)}
         DuplicatePair.objects.all().delete()
         insert(
             DuplicatePair,
