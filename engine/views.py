@@ -21,13 +21,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import record_read
 from accounts.roles import STAFF_ROLES, user_roles
-from casework.selectors import with_choice_labels
 
 from . import alerts, selectors, services
 from .api import filters_from
 from .feeds import deadlines_calendar
 from .kinds import KIND_LABELS, Kind
-from .models import AlertPreference, CalendarToken, DeadlineStatus, hash_token
+from .models import AlertPreference, CalendarToken, Deadline, DeadlineStatus, hash_token
 
 PAGE_LIMIT = 500
 
@@ -45,13 +44,13 @@ def deadline_list(request):
     filters = filters_from(request.GET)
     deadlines = list(selectors.deadlines_for(request.user, today=today, **filters)[:PAGE_LIMIT])
     record_read(user=request.user, objects=deadlines, channel="page", path=request.path)
-    _label_rows(with_choice_labels(deadlines, "kind", "status"), today=today)
+    rows = _deadline_rows(deadlines, today=today)
     tokens = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True)
     return render(
         request,
         "engine/deadlines.html",
         {
-            "deadlines": deadlines,
+            "rows": rows,
             "today": today,
             "filters": filters,
             "kinds": [(k.value, KIND_LABELS[k]) for k in Kind],
@@ -63,26 +62,52 @@ def deadline_list(request):
     )
 
 
-def _label_rows(deadlines: list, *, today) -> None:
-    """What each row of the page says about its date, worked out here once a row: the page
-    holds up to 500 rows, and a date filter and a plural block a row in the template cost
-    more than the rest of the page."""
-    due_text = {}
+def _deadline_rows(deadlines: list, *, today) -> list[dict]:
+    """What each row of the page shows, worked out here once a row, as plain values: the page
+    holds up to 500 rows, and in the template a date filter, a plural block or a lookup
+    through a model a row cost more than all the rest of the page."""
+    labels = {
+        name: {v: str(label) for v, label in Deadline._meta.get_field(name).flatchoices}
+        for name in ("kind", "status")
+    }
+    by_date = {}
+    rows = []
     for d in deadlines:
-        d.days_left = (d.due_on - today).days
-        d.days_overdue = -d.days_left
-        d.overdue = d.status in ("open", "missed") and d.due_on < today
-        if d.due_on not in due_text:
-            due_text[d.due_on] = date_format(d.due_on, "j M Y")
-        d.due_text = due_text[d.due_on]
-        if d.overdue:
-            n = d.days_overdue
-            d.when = ngettext("%(days)s day overdue", "%(days)s days overdue", n) % {"days": n}
-        elif d.days_left == 0:
-            d.when = _("due today")
-        else:
-            n = d.days_left
-            d.when = ngettext("in %(days)s day", "in %(days)s days", n) % {"days": n}
+        overdue = d.status in ("open", "missed") and d.due_on < today
+        if (d.due_on, overdue) not in by_date:
+            days_left = (d.due_on - today).days
+            if overdue:
+                n = -days_left
+                when = ngettext("%(days)s day overdue", "%(days)s days overdue", n) % {"days": n}
+            elif days_left == 0:
+                when = _("due today")
+            else:
+                when = ngettext("in %(days)s day", "in %(days)s days", days_left) % {
+                    "days": days_left
+                }
+            by_date[(d.due_on, overdue)] = {
+                "row_class": "overdue" if overdue else "soon" if days_left <= 7 else "",
+                "due_iso": d.due_on.isoformat(),
+                "due_text": date_format(d.due_on, "j M Y"),
+                "when": when,
+                "strong": overdue or days_left == 0,
+            }
+        rows.append(
+            {
+                **by_date[(d.due_on, overdue)],
+                "case_number": d.person.case_number,
+                "name": d.person.primary_name,
+                "kind": labels["kind"].get(d.kind, d.kind),
+                "status": labels["status"].get(d.status, d.status),
+                "waived_reason": d.waived_reason,
+                "rule_code": d.rule_code,
+                "citation": d.citation,
+                "unverified": d.unverified,
+                "practice": d.practice,
+                "why": d.why,
+            }
+        )
+    return rows
 
 
 @login_required
