@@ -138,7 +138,7 @@ def pages() -> list[tuple[str, str, str, dict | None]]:
 
 def load_pages() -> list[tuple[str, str, str, dict | None]]:
     """What benchmarks/load.py's users fetch (the JSON POST stands for the welfare check)."""
-    person = m.Person.objects.order_by("case_number").values_list("pk", flat=True)[5000]
+    person, other = m.Person.objects.order_by("case_number").values_list("pk", flat=True)[5000:5002]
     return [
         ("caseworker", "home", "/", None),
         ("caseworker", "persons", "/persons/", None),
@@ -149,7 +149,8 @@ def load_pages() -> list[tuple[str, str, str, dict | None]]:
             "caseworker",
             "POST api/welfare-checks",
             "/api/welfare-checks/",
-            {"person": str(person), "observed_at": "2026-01-15T10:00:00Z", "notes": "bench"},
+            # Another person: each run's checks would lengthen the person page's timeline.
+            {"person": str(other), "observed_at": "2026-01-15T10:00:00Z", "notes": "bench"},
         ),
         ("lawyer", "home", "/", None),
         ("lawyer", "deadlines", "/engine/deadlines/", None),
