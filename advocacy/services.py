@@ -371,28 +371,35 @@ def letters_generate(
             for lang in languages
         }
         existing = {(x.authority_id, x.language): x for x in ua.letters.all()}
+        # Every letter's text first: one that names someone stops the batch before any PDF is
+        # rendered, and the text work runs in one loop instead of between PDFs.
+        plan = []  # per letter of `work`: (letter or None, authority, language, rendered)
+        for authority, lang in work:
+            letter = existing.get((authority.pk, lang))
+            if letter and letter.status in (LetterStatus.SENT, LetterStatus.ANSWERED):
+                plan.append(None)
+                continue
+            rendered = letters.render_letter(
+                doc, authority, lang, *compiled[lang], persons=persons, scanner=scanner
+            )
+            current = letter and letter.content_hash == rendered.content_hash and letter.pdf
+            plan.append(None if current else (letter, authority, lang, rendered))
         font_config = letters.font_configuration()
         new, changed = [], []
         generated = skipped = 0
         written_at = time.monotonic()
-        for done, (authority, lang) in enumerate(work, start=1):
-            letter = existing.get((authority.pk, lang))
-            if letter and letter.status in (LetterStatus.SENT, LetterStatus.ANSWERED):
+        for done, item in enumerate(plan, start=1):
+            if item is None:
                 skipped += 1
             else:
-                rendered = letters.render_letter(
-                    doc, authority, lang, *compiled[lang], persons=persons, scanner=scanner
-                )
-                if letter and letter.content_hash == rendered.content_hash and letter.pdf:
-                    skipped += 1
+                letter, authority, lang, rendered = item
+                if letter is None:
+                    letter = Letter(urgent_action=ua, authority=authority, language=lang)
+                    new.append(letter)
                 else:
-                    if letter is None:
-                        letter = Letter(urgent_action=ua, authority=authority, language=lang)
-                        new.append(letter)
-                    else:
-                        changed.append(letter)
-                    pdf = letters.html_to_pdf(rendered.html, font_config=font_config)
-                    _redraft(letter, rendered, pdf)
+                    changed.append(letter)
+                pdf = letters.html_to_pdf(rendered.html, font_config=font_config)
+                _redraft(letter, rendered, pdf)
             last = done == total
             if not last and time.monotonic() - written_at < PROGRESS_EVERY:
                 continue

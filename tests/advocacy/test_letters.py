@@ -157,3 +157,18 @@ def test_generation_queries_do_not_grow_with_the_letters(
     with django_assert_num_queries(17):
         batch = services.letters_generate(ua=issued_update)
     assert batch.generated == 3
+
+
+def test_a_letter_naming_someone_stops_the_batch_before_any_letter_is_stored(issued_update):
+    from casework.consent import ConsentError
+
+    from .conftest import HIDDEN_NAMES
+
+    template = LetterTemplate.objects.get(language="ru", name=LetterTemplate.DEFAULT_NAME)
+    template.body += f"\n{HIDDEN_NAMES[0]}"
+    template.save()
+    with pytest.raises(ConsentError):
+        services.letters_generate(ua=issued_update)
+    batch = issued_update.batches.get()
+    assert batch.status == BatchStatus.FAILED and batch.error
+    assert not Letter.objects.filter(urgent_action=issued_update).exists()
