@@ -114,7 +114,9 @@ def _rows_for_display(batch, user):
     for row in rows:
         # A restricted candidate the user may not see is shown by case number only.
         row.candidate_visible = row.candidate is not None and can_see_person(user, row.candidate)
-        row.change_lines = describe_changes(row.changes) if row.candidate_visible else []
+        # What the row adds to its person, unless someone decided it is not that person.
+        attached = row.candidate_visible and row.decision not in ("new", "skip")
+        row.change_lines = describe_changes(row.changes) if attached else []
     return rows
 
 

@@ -112,6 +112,9 @@ def test_a_matched_row_fills_the_person_shows_it_and_undo_restores_it(client_for
     api = client_for(caseworker).get(reverse("imports:api_batch", args=[batch.pk])).json()
     assert api["rows"][0]["changes"]["fill"]["citizenship"] == "UZ"
 
+    import_decide(batch=batch, line_number=line.line_number, decision="new", by=caseworker)
+    page = client_for(caseworker).get(reverse("imports:detail", args=[batch.pk])).content
+    assert "adds UNHCR number" not in page.decode()  # a different person: nothing is added
     import_decide(batch=batch, line_number=line.line_number, decision="match", by=caseworker)
     import_commit(batch=batch, by=caseworker)
     person.refresh_from_db()
