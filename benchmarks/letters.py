@@ -19,7 +19,9 @@ letter as the difference.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="haven-bench-"))
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)  # the database, PDFs and broker files
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'bench.sqlite3'}"
 os.environ["HAVEN_MEDIA_ROOT"] = str(TMP / "media")
