@@ -3,10 +3,8 @@ calendar tokens. Keyword-only, named <entity>_<verb> where there is an entity.""
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -19,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from casework import bulk
 from casework.models import Person
 
 from . import risk, selectors
@@ -508,50 +507,20 @@ def _create_deadlines(new: list[ComputedDeadline], *, rulebook: RuleBook, now) -
         row["id"] = uuid.uuid4()
     columns = ["id", *(f.attname for f in fields)]
     values = [[row.get(name, defaults.get(name)) for name in columns] for row in rows]
-    _copy(Deadline._meta.db_table, [Deadline._meta.get_field(c).column for c in columns], values)
+    bulk.copy_rows(
+        Deadline._meta.db_table, [Deadline._meta.get_field(c).column for c in columns], values
+    )
     # Tracked fields of the history model, in the same order as `columns`.
     tracked = {f.attname: f for f in history.tracked_fields}
     history_user = history.get_default_history_user(Deadline())
     extra = [now, getattr(history_user, "pk", None), None, "+"]
-    _copy(
+    bulk.copy_rows(
         history._meta.db_table,
         [history._meta.get_field(tracked[c].name).column for c in columns]
         + ["history_date", history._meta.get_field("history_user").column]
         + ["history_change_reason", "history_type"],
         [v + extra for v in values],
     )
-
-
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        if _COPY_SPECIAL.search(value):
-            return _COPY_SPECIAL.sub(lambda m: _COPY_ESCAPES[m.group()], value)
-        return value
-    return str(value)  # int, UUID, date, aware datetime: their str() is what PostgreSQL reads
-
-
-def _copy(table: str, columns: list[str], rows: list[list]) -> None:
-    """COPY rows into a table, in the current transaction; logged as one query where Django
-    logs queries (the benchmark's and the tests' query counts stay honest)."""
-    data = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, io.StringIO(data))
-    if connection.queries_logged:
-        connection.queries_log.append(
-            {"sql": f"{sql} -- {len(rows)} rows", "time": f"{time.monotonic() - started:.3f}"}
-        )
 
 
 def _refresh(old: dict, c: ComputedDeadline, now) -> dict:
