@@ -68,6 +68,10 @@ def _values(model, objs: list, now) -> tuple[list, list[list]]:
     for obj in objs:
         for name in stamped:
             setattr(obj, name, now)
+    return fields, _rows(fields, objs)
+
+
+def _rows(fields: list, objs: list) -> list[list]:
     json_fields = {f.attname: f.encoder for f in fields if isinstance(f, JSONField)}
     rows = []
     for obj in objs:
@@ -78,7 +82,35 @@ def _values(model, objs: list, now) -> tuple[list, list[list]]:
                 value = json.dumps(value, cls=json_fields[f.attname])
             row.append(value)
         rows.append(row)
-    return fields, rows
+    return rows
+
+
+def update_columns(model, objs: list, names: list[str]) -> None:
+    """Set the fields `names` of stored rows to the values `objs` hold (matched by primary
+    key): one COPY of just those columns into a temporary table, one UPDATE from it, so the
+    columns that did not change are neither sent nor rewritten. bulk_update elsewhere."""
+    if not objs:
+        return
+    if not _can_copy():
+        model.objects.bulk_update(objs, names, batch_size=2000)
+        return
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    fields = [pk, *(model._meta.get_field(name) for name in names)]
+    table, temp = model._meta.db_table, f"bulk_update_{model._meta.db_table}"
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {quote(temp)} AS SELECT {columns} FROM {quote(table)} "
+            "WITH NO DATA"
+        )
+        copy_rows(temp, [f.column for f in fields], _rows(fields, objs))
+        assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in fields[1:])
+        cursor.execute(
+            f"UPDATE {quote(table)} AS t SET {assignments} FROM {quote(temp)} AS s "
+            f"WHERE t.{quote(pk.column)} = s.{quote(pk.column)}"
+        )
+        cursor.execute(f"DROP TABLE {quote(temp)}")
 
 
 def insert(model, objs: list) -> None:

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from .access import can_see_person
-from .bulk import insert, insert_with_history
+from .bulk import insert, insert_with_history, update_columns
 from .import_models import (
     IMPORT_FIELDS,
     BatchStatus,
@@ -1025,7 +1025,11 @@ def _write(batch: ImportBatch, rows: list[ImportRow], by, progress) -> None:
         progress(int(total * (0.5 + 0.3 * (start + len(chunk)) / len(names))))
     insert_with_history(GroupMembership, memberships, user=by)
     progress(int(total * 0.9))
-    _rewrite_rows(batch, rows)
+    update_columns(
+        ImportRow,
+        rows,
+        ["person", "person_created", "changes", "created_name_ids", "membership_id"],
+    )
     batch.status = BatchStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.committed_by = by

@@ -2,7 +2,7 @@
 
 import pytest
 
-from casework.bulk import insert, insert_with_history
+from casework.bulk import insert, insert_with_history, update_columns
 from casework.import_models import ImportBatch, ImportRow
 from casework.models import Person
 
@@ -28,3 +28,18 @@ def test_json_values_and_generated_keys(caseworker):
     insert(ImportRow, [ImportRow(batch=batch, line_number=2, data=data, reasons=["a\tb"])])
     row = ImportRow.objects.get()
     assert row.pk is not None and row.data == data and row.reasons == ["a\tb"]
+
+
+def test_update_columns_changes_only_the_named_columns(caseworker):
+    batch = ImportBatch.objects.create(created_by=caseworker, checksum="0" * 64)
+    for line in (2, 3):
+        ImportRow.objects.create(batch=batch, line_number=line, data={"names": ["X"]})
+    rows = list(ImportRow.objects.order_by("line_number"))
+    for row in rows:
+        row.changes = {"names": [AWKWARD]}
+        row.person_created = True
+        row.data = {"names": ["not written"]}
+    update_columns(ImportRow, rows, ["changes", "person_created"])
+    for row in ImportRow.objects.all():
+        assert row.changes == {"names": [AWKWARD]} and row.person_created
+        assert row.data == {"names": ["X"]}
