@@ -268,3 +268,12 @@ def test_the_page_and_the_endpoint_take_a_fixed_number_of_queries(
     # permissions, the read audit and the navigation's unread alerts, as on every page.
     ours = [sql for sql in eight if 'FROM "casework_duplicate' in sql]
     assert len(ours) == 2, ours
+
+
+def test_the_scheduled_task_takes_no_arguments_and_stores_the_list(caseworker):
+    """Beat sends casework.tasks.duplicates_compute_task with no arguments."""
+    twins()
+    assert duplicates_compute_task.name == "casework.tasks.duplicates_compute_task"
+    duplicates_compute_task.apply()
+    assert DuplicateScan.objects.get().status == ScanStatus.DONE
+    assert DuplicatePair.objects.count() == 1
