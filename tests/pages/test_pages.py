@@ -69,6 +69,44 @@ def test_lawyer_home_shows_an_overdue_deadline_and_one_due_this_week(lawyer, cli
     assert "CPC RF Art. 389.4" in section
 
 
+def _person_with_deadlines(lawyer, name: str):
+    from engine.services import person_recompute
+
+    person = f.PersonFactory(assigned_lawyer=lawyer, name=name)
+    extradition = f.ExtraditionRequestFactory(
+        person=person, requesting_state="UZ", requested_state="RU"
+    )
+    today = timezone.localdate()
+    f.AppealFactory(
+        person=person,
+        extradition_request=extradition,
+        country="RU",
+        court="Moscow City Court",
+        outcome="rejected",
+        decided_on=today - timedelta(days=14),
+        notified_on=today - timedelta(days=13),
+    )
+    person_recompute(person_id=person.pk, today=today)
+    return person
+
+
+def test_my_deadlines_page_query_count_does_not_grow_with_deadlines(
+    lawyer, client_for, django_assert_max_num_queries
+):
+    _person_with_deadlines(lawyer, "Ilkhom First")
+    client = client_for(lawyer)
+    client.get("/engine/deadlines/")
+    # session, user, the deadlines with their persons (only the columns shown: a column read
+    # from a row that was not loaded would be a query a row), the unread-alerts count, the
+    # calendar feed tokens.
+    with django_assert_max_num_queries(5) as few:
+        assert "Ilkhom First" in client.get("/engine/deadlines/").content.decode()
+    for i in range(5):
+        _person_with_deadlines(lawyer, f"Ilkhom {i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "Ilkhom 4" in client.get("/engine/deadlines/").content.decode()
+
+
 def test_coordinator_home_renders_without_risk_or_inbox(coordinator, client_for):
     response = client_for(coordinator).get("/")
     assert response.status_code == 200
@@ -221,9 +259,11 @@ def test_person_page_query_count_does_not_grow_with_facts(
         measure=f.InterimMeasureFactory(person=person), reaffirmed_on=date(2011, 5, 20)
     )
     client.get(url)
-    # session, user, second factor, roles, permissions; person, audit, risk, names, relatives
-    # (2), deadlines (2), detentions, checks, groups, proceedings (6), history (15)
-    with django_assert_max_num_queries(45) as few:
+    # session, user (roles, second factor and permissions are cached: accounts.authz); person,
+    # deadlines, risk, names, relatives (2), detentions, checks, groups, proceedings (6), which
+    # fact tables hold history (1), the history of the 6 that do, the unread-alerts count.
+    # The read audit asks nothing: it has the person.
+    with django_assert_max_num_queries(26) as few:
         client.get(url)
     for _ in range(10):
         f.AppealFactory(person=person)
