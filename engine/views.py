@@ -26,7 +26,14 @@ from . import alerts, selectors, services
 from .api import filters_from
 from .feeds import deadlines_calendar
 from .kinds import KIND_LABELS, Kind
-from .models import AlertPreference, CalendarToken, Deadline, DeadlineStatus, hash_token
+from .models import (
+    AlertPreference,
+    CalendarToken,
+    Deadline,
+    DeadlineStatus,
+    RiskAssessment,
+    hash_token,
+)
 
 PAGE_LIMIT = 500
 
@@ -213,6 +220,7 @@ def board(request):
         row.days_since_contact = (now - row.last_contact_at).days if row.last_contact_at else None
         row.needs_ua = row.level == "imminent" and not row.has_issued_ua
         row.draft_link = alerts.ua_draft_link(row.person_id) if row.needs_ua else ""
+    _board_texts(rows)
     return render(
         request,
         "engine/board.html",
@@ -227,6 +235,27 @@ def board(request):
             "show_all": show_all,
         },
     )
+
+
+def _board_texts(rows: list) -> None:
+    """The sentences of each row (its level, what it was, since when, the last contact), the
+    same messages the template used to put together, worked out here once a row."""
+    labels = {
+        name: {v: str(label) for v, label in RiskAssessment._meta.get_field(name).flatchoices}
+        for name in ("level", "previous_level")
+    }
+    for row in rows:
+        row.level_label = labels["level"].get(row.level, row.level)
+        row.was = ""
+        if row.previous_level and row.previous_level != row.level:
+            before = labels["previous_level"].get(row.previous_level, row.previous_level)
+            row.was = _("was %(before)s") % {"before": before}
+        since = date_format(timezone.localtime(row.assessed_at), "j M Y H:i")
+        row.since = _("since %(since)s") % {"since": since}
+        if row.last_contact_at:
+            row.contact_on = date_format(timezone.localtime(row.last_contact_at), "j M Y")
+            n = row.days_since_contact
+            row.contact_ago = ngettext("%(days)s day ago", "%(days)s days ago", n) % {"days": n}
 
 
 @login_required
