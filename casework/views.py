@@ -227,12 +227,8 @@ def _proceedings(person: m.Person, by_source) -> dict:
             person.extradition_requests.all(), "casework.extraditionrequest"
         ),
         "asylum_claims": with_deadlines(person.asylum_claims.all(), "casework.asylumclaim"),
-        "appeals": with_deadlines(
-            person.appeals.select_related(
-                "extradition_request", "asylum_claim", "detention", "removal_order", "lower_appeal"
-            ).prefetch_related("hearings"),
-            "casework.appeal",
-        ),
+        # The page names the appeal's lower court, nothing else of its relations.
+        "appeals": with_deadlines(person.appeals.select_related("lower_appeal"), "casework.appeal"),
         "interim_measures": measures,
         "detentions_deadlines": {
             str(k[1]): v for k, v in by_source.items() if k[0] == "casework.detention"
