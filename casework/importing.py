@@ -75,6 +75,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Sent after a commit is durable: the engine (or anyone) may recompute the persons touched.
 import_committed = Signal()
+# Sent on commit of an undo with the persons that remain (matched ones, filled or added to a
+# group): their facts changed back.
+import_undone = Signal()
 
 
 class ImportFileError(ValueError):
@@ -1141,6 +1144,8 @@ def undo_problems(batch: ImportBatch) -> list[str]:
         ImportRow: Q(batch=batch),
     }
     for model, field in _relations():
+        if getattr(model, "computed_from_facts", False):
+            continue  # risk, deadlines, alerts the engine worked out: they go with the person
         qs = model._default_manager.filter(**{f"{field.name}__in": created})
         if model in ours:
             qs = qs.exclude(ours[model])
@@ -1198,4 +1203,8 @@ def import_undo(*, batch: ImportBatch, by) -> ImportBatch:
         batch.undone_at = timezone.now()
         batch.undone_by = by
         batch.save()
+        remaining = sorted({str(r.person_id) for r in rows if not r.person_created})
+        transaction.on_commit(
+            lambda: import_undone.send(sender=ImportBatch, batch=batch, person_ids=remaining)
+        )
     return batch

@@ -8,6 +8,7 @@ switch it off or slow it down from the admin; changing it is a code change, revi
 SWEEP_EVERY_SECONDS = 15 * 60
 OUTBOX_EVERY_SECONDS = 60
 DIGESTS_EVERY_SECONDS = 5 * 60
+DUPLICATES_EVERY_SECONDS = 60 * 60
 
 BEAT_SCHEDULE: dict = {
     "engine-sweep": {
@@ -28,5 +29,13 @@ BEAT_SCHEDULE: dict = {
         "task": "engine.tasks.digests_task",
         "schedule": DIGESTS_EVERY_SECONDS,
         "options": {"expires": DIGESTS_EVERY_SECONDS - 30},
+    },
+    # The stored list of likely duplicates (casework.merge.duplicates_compute): comparing
+    # 100,000 persons takes tens of seconds, too long for a page. The page's refresh button
+    # sends the same task at once; two runs never overlap (its state row says who runs it).
+    "casework-duplicates": {
+        "task": "casework.tasks.duplicates_compute_task",
+        "schedule": DUPLICATES_EVERY_SECONDS,
+        "options": {"expires": DUPLICATES_EVERY_SECONDS - 60},
     },
 }

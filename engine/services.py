@@ -145,13 +145,26 @@ def _test_pause() -> None:
         time.sleep(pause)
 
 
-def persons_recompute(*, person_ids: Sequence, today: date) -> RecomputeResult:
-    """Recompute several persons (those another person's change affects), one transaction
-    each, sharing one rule book."""
+def persons_recompute(
+    *, person_ids: Sequence, today: date, batch_size: int = 500
+) -> RecomputeResult:
+    """Recompute several persons (those another person's change affects, the persons an
+    import wrote) as the sweep does: `batch_size` persons per transaction, locked in primary
+    key order like the sweep's batches (so the two never deadlock), with a constant number of
+    queries per batch. Persons deleted since are skipped."""
     rulebook = RuleBook.load()
     total = RecomputeResult()
-    for person_id in person_ids:
-        total.add(person_recompute(person_id=person_id, today=today, rulebook=rulebook))
+    wanted = sorted({str(pk) for pk in person_ids})
+    for start in range(0, len(wanted), batch_size):
+        with transaction.atomic():
+            ids = list(
+                Person.objects.select_for_update()
+                .filter(pk__in=wanted[start : start + batch_size])
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if ids:
+                total.add(_recompute_locked(ids, today=today, rulebook=rulebook))
     return total
 
 

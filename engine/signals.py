@@ -78,6 +78,26 @@ def _send_recompute(person_id: str) -> None:
         log.exception("engine: could not enqueue a recompute; the sweep will catch up")
 
 
+def _imported(sender, person_ids=(), **kwargs):
+    """An import wrote persons, names, memberships and filled fields by bulk writes, which send
+    no save signal; the import says so once, on commit. Recompute them in batches."""
+    ids = [str(pk) for pk in person_ids]
+    for start in range(0, len(ids), IMPORT_CHUNK):
+        _send_persons(ids[start : start + IMPORT_CHUNK])
+
+
+IMPORT_CHUNK = 2000
+
+
+def _send_persons(person_ids: list[str]) -> None:
+    from .tasks import recompute_persons_task
+
+    try:
+        recompute_persons_task.delay(person_ids)
+    except Exception:  # noqa: BLE001 - the sweep is the safety net
+        log.exception("engine: could not enqueue an import's recompute; the sweep will catch up")
+
+
 def _send_sweep() -> None:
     from .tasks import sweep_task
 
@@ -162,6 +182,11 @@ def connect() -> None:
         model = apps.get_model("engine", name)
         post_save.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.save")
         post_delete.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.del")
+
+    from casework.importing import import_committed, import_undone
+
+    import_committed.connect(_imported, dispatch_uid="engine.import.committed")
+    import_undone.connect(_imported, dispatch_uid="engine.import.undone")
 
     from .selectors import urgent_action_model
 

@@ -35,6 +35,12 @@ def recompute_affected_task(person_id: str) -> int:
 
 
 @shared_task(**_RETRY)
+def recompute_persons_task(person_ids: list[str]) -> int:
+    """Several persons at once (an import's): batches like the sweep's, not one task each."""
+    return services.persons_recompute(person_ids=person_ids, today=timezone.localdate()).changes
+
+
+@shared_task(**_RETRY)
 def sweep_task(batch_size: int = 500) -> int:
     return services.sweep(today=timezone.localdate(), batch_size=batch_size).changes
 

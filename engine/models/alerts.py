@@ -46,6 +46,10 @@ class Alert(models.Model):
     The subject and body name the person by case number only: e-mail leaves Haven.
     """
 
+    # Worked out by the engine from a person's facts, not entered: an import's undo does not
+    # count it as a change since the import (casework.importing.undo_problems).
+    computed_from_facts = True
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"

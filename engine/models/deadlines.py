@@ -41,6 +41,10 @@ class Deadline(models.Model):
     (person, kind, source fact), by constraint: a changed basis supersedes, never duplicates.
     """
 
+    # Worked out by the engine from a person's facts, not entered: an import's undo does not
+    # count it as a change since the import (casework.importing.undo_problems).
+    computed_from_facts = True
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(
         "casework.Person", on_delete=models.CASCADE, related_name="deadlines"

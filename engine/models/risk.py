@@ -110,6 +110,10 @@ class RiskAssessment(models.Model):
     of their risk: when it changed, from what, and why. One current row per person, by
     constraint."""
 
+    # Worked out by the engine from a person's facts, not entered: an import's undo does not
+    # count it as a change since the import (casework.importing.undo_problems).
+    computed_from_facts = True
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(
         "casework.Person", on_delete=models.CASCADE, related_name="risk_assessments"

@@ -72,3 +72,60 @@ def test_the_sweep_is_on_a_static_beat_schedule():
     entry = BEAT_SCHEDULE["engine-sweep"]
     assert entry["task"] == "engine.tasks.sweep_task"
     assert entry["schedule"] <= 15 * 60
+
+
+def test_an_import_and_its_undo_recompute_the_persons_they_wrote(
+    django_capture_on_commit_callbacks, caseworker
+):
+    """An import writes by bulk (no save signals): it wakes the engine once, on commit, for
+    every person it created or filled, and the batch task gives each of them a risk
+    assessment; an undo wakes it for the matched persons whose fields it put back."""
+    from casework.importing import import_commit, import_decide, import_preview, import_undo
+    from engine.models import RiskAssessment
+    from engine.tasks import recompute_persons_task
+    from tests.imports.helpers import csv_bytes, mapping
+
+    known = PersonFactory(name="Абдуллаев Рустам", born_on=date(1980, 1, 1))
+    batch = import_preview(
+        content=csv_bytes(
+            [
+                ["Rustam Abdullayev", "02.05.1980", "UNHCR-77", "UZ"],
+                ["Invented Newman", "1975", "", ""],
+            ]
+        ),
+        file_name="list.csv",
+        mapping=mapping(),
+        by=caseworker,
+    )
+    import_decide(batch=batch, line_number=2, decision="match", by=caseworker)
+    with mock.patch("engine.tasks.recompute_persons_task.delay") as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_commit(batch=batch, by=caseworker)
+    (sent,) = [c.args[0] for c in send.call_args_list]
+    new = batch.rows.get(line_number=3).person_id
+    assert sorted(sent) == sorted([str(known.pk), str(new)])
+    assert not RiskAssessment.objects.filter(person_id__in=sent).exists()
+    recompute_persons_task.apply(args=[sent])
+    assert set(
+        RiskAssessment.objects.filter(person_id__in=sent).values_list("person_id", flat=True)
+    ) == {
+        known.pk,
+        new,
+    }
+
+    with mock.patch("engine.tasks.recompute_persons_task.delay") as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_undo(batch=batch, by=caseworker)
+    send.assert_called_once_with([str(known.pk)])
+    # What the engine worked out for the created person is not a change that blocks the
+    # undo: it goes with the person.
+    assert not RiskAssessment.objects.filter(person_id=new).exists()
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+    assert BEAT_SCHEDULE["casework-duplicates"]["schedule"] <= 60 * 60
