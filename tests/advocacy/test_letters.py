@@ -172,3 +172,11 @@ def test_a_letter_naming_someone_stops_the_batch_before_any_letter_is_stored(iss
     batch = issued_update.batches.get()
     assert batch.status == BatchStatus.FAILED and batch.error
     assert not Letter.objects.filter(urgent_action=issued_update).exists()
+
+
+def test_a_shorter_pdf_rewritten_in_place_leaves_nothing_of_the_longer_one(issued_update):
+    services.letters_generate(ua=issued_update)
+    letter = Letter.objects.filter(urgent_action=issued_update).first()
+    services._write_pdf(letter, b"%PDF-1.7 a shorter document")
+    with letter.pdf.open("rb") as stored:
+        assert stored.read() == b"%PDF-1.7 a shorter document"
