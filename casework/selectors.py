@@ -349,18 +349,19 @@ class Relative:
 
 def relatives_of(user, person: m.Person) -> list[Relative]:
     """Visible relatives in both directions, each with their own current risk."""
-    out: list[Relative] = []
-    forward = visible(m.Relationship.objects.filter(person=person), user).filter(
-        person_visibility_q(user, "relative")
+    # Both directions in one query, each side through the gate (no one is their own relative:
+    # a constraint).
+    rows = visible(m.Relationship.objects, user).filter(
+        (Q(person=person) & person_visibility_q(user, "relative")) | Q(relative=person)
     )
-    for r in forward.select_related("relative"):
-        # (A, child, B): A is the child of B, so B is shown on A's page as "parent of".
-        out.append(Relative(r.relative, _inverse_label(r.kind)))
-    backward = m.Relationship.objects.filter(relative=person).filter(
-        person_visibility_q(user, "person")
-    )
-    for r in backward.select_related("person"):
-        out.append(Relative(r.person, r.get_kind_display()))
+    forward, backward = [], []
+    for r in rows.select_related("person", "relative"):
+        if r.person_id == person.pk:
+            # (A, child, B): A is the child of B, so B is shown on A's page as "parent of".
+            forward.append(Relative(r.relative, _inverse_label(r.kind)))
+        else:
+            backward.append(Relative(r.person, r.get_kind_display()))
+    out: list[Relative] = forward + backward
     risks = current_risk([r.person.pk for r in out])
     for r in out:
         r.risk = risks.get(r.person.pk)

@@ -246,6 +246,22 @@ def test_restricted_person_is_404_for_the_unassigned_and_audited_for_the_assigne
     assert ReadAudit.objects.filter(person_id=person.pk, user=lawyer, channel="page").exists()
 
 
+def test_person_page_shows_relatives_both_ways_but_not_restricted_ones(caseworker, client_for):
+    child = f.PersonFactory(name="Aziz Child")
+    parent = f.PersonFactory(name="Karim Parent")
+    hidden = f.PersonFactory(name="Secret Sibling", confidentiality="restricted")
+    m.Relationship.objects.create(person=child, relative=parent, kind="child")
+    m.Relationship.objects.create(person=child, relative=hidden, kind="sibling")
+    m.Relationship.objects.create(person=hidden, relative=parent, kind="child")
+    client = client_for(caseworker)
+    on_child = client.get(reverse("casework:person", args=[child.pk])).content.decode()
+    assert "Parent: <a" in on_child and "Karim Parent" in on_child
+    assert "Secret Sibling" not in on_child
+    on_parent = client.get(reverse("casework:person", args=[parent.pk])).content.decode()
+    assert "Child: <a" in on_parent and "Aziz Child" in on_parent
+    assert "Secret Sibling" not in on_parent
+
+
 def test_person_page_query_count_does_not_grow_with_facts(
     lawyer, client_for, django_assert_max_num_queries
 ):
@@ -260,10 +276,10 @@ def test_person_page_query_count_does_not_grow_with_facts(
     )
     client.get(url)
     # session, user (roles, second factor and permissions are cached: accounts.authz); person,
-    # deadlines, risk, names, relatives (2), detentions, checks, groups, proceedings (5), which
-    # fact tables hold history (1), the history of the 6 that do, the unread-alerts count.
+    # deadlines, risk, names, relatives (both ways), detentions, checks, groups, proceedings (5),
+    # which fact tables hold history, the history of the 6 that do, the unread-alerts count.
     # The read audit asks nothing: it has the person.
-    with django_assert_max_num_queries(25) as few:
+    with django_assert_max_num_queries(24) as few:
         client.get(url)
     for _ in range(10):
         f.AppealFactory(person=person)
