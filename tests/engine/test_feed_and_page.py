@@ -147,3 +147,28 @@ def test_the_page_shows_the_russian_detention_rules(client_for, lawyer):
         "ru.extr.detention.limit" in html and "Custody cannot be extended beyond this day" in html
     )
     assert "15 September 2011" in html  # 15 March + 6 months, in the sentence saying why
+
+
+def test_page_two_shows_the_next_rows_and_the_filters_survive_paging(
+    client_for, lawyer, persons, monkeypatch
+):
+    from engine import selectors, views
+
+    monkeypatch.setattr(views, "DEADLINES_PAGE_SIZE", 2)
+    kind = "appeal_extradition"
+    expected = [
+        d.person.case_number
+        for d in selectors.deadlines_for(lawyer, today=timezone.localdate(), kinds=[kind])
+    ]
+    assert len(expected) == 3  # the lawyer's three visible persons, one appeal each
+    client = client_for(lawyer)
+    first = client.get(f"/engine/deadlines/?kind={kind}&jurisdiction=KZ").content.decode()
+    assert "3 deadlines match." in first and "Page 1 of 2" in first
+    assert expected[0] in first and expected[1] in first and expected[2] not in first
+    # The pager's link keeps the filters (and holds nothing about a person but the page).
+    assert f'href="?kind={kind}&amp;jurisdiction=KZ&amp;page=2" rel="next"' in first
+    second = client.get(f"/engine/deadlines/?kind={kind}&jurisdiction=KZ&page=2").content
+    second = second.decode()
+    assert expected[2] in second and expected[0] not in second and expected[1] not in second
+    assert "Page 2 of 2" in second and f"?kind={kind}&amp;jurisdiction=KZ&amp;page=1" in second
+    assert persons["hidden"].case_number not in first + second
