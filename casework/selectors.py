@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import models as m
@@ -79,6 +79,7 @@ def current_risk(person_ids) -> dict:
     found = {}
     for row in qs:
         found.setdefault(row.person_id, row)
+    with_choice_labels(list(found.values()), "level")
     return found
 
 
@@ -257,7 +258,12 @@ def persons_at_risk(user, levels=("imminent", "high")) -> list:
     qs = model.objects.filter(person_visibility_q(user, "person"), level__in=list(levels))
     if _has_field(model, "is_current"):
         qs = qs.filter(is_current=True)
-    rows = list(qs.select_related("person")[: HOME_LIMIT * 2])
+    # The newest rows, sorted in PostgreSQL on (id, assessed_at) alone: sorting the whole
+    # rows (reasons and all) of thousands of assessments spilled to disk, ~20 ms a home page.
+    newest = qs.values("pk")[: HOME_LIMIT * 2]
+    rows = with_choice_labels(
+        list(model.objects.filter(pk__in=Subquery(newest)).select_related("person")), "level"
+    )
     ua = urgent_action_model()
     covered = set()
     if ua is not None and rows:
@@ -305,11 +311,16 @@ def urgent_actions_open() -> list:
 
 
 def alert_inbox_count(user) -> int | None:
-    """Unread alerts for `user`, or None while the alert inbox does not exist yet."""
+    """Unread alerts for `user` about persons they may still see (the inbox's own gate, so
+    the figure is the navigation badge's), or None while the alert inbox does not exist yet."""
     model = optional_model("engine", "Alert")
     if model is None:
         return None
     qs = model.objects.all()
+    if _has_field(model, "person"):
+        gate = person_visibility_q(user, "person")
+        if gate:  # Q() (admins) must not be OR-ed: Q(a) | Q() is Q(a)
+            qs = qs.filter(Q(person__isnull=True) | gate)
     for name in ("recipient", "user", "to"):
         if _has_field(model, name):
             qs = qs.filter(**{name: user})

@@ -84,6 +84,8 @@ def home(request):
         "board_url": url_or_none("engine:board"),
         "deadlines_url": url_or_none("engine:deadlines"),
     }
+    # The navigation badge shows the same count: one query, not two.
+    ctx["unread_alerts"] = ctx["inbox_count"]
     shown = []
     if roles & {Role.CASEWORKER, Role.ADMIN}:
         ctx["no_contact"] = selectors.detained_without_contact(request.user, today=today)

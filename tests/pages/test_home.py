@@ -1,0 +1,71 @@
+"""The home page's figures and what it costs: the unread count is the navigation badge's (one
+query, through the visibility gate) and the coordinator's part does not grow with persons."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from engine.models import Alert, AlertKind, RiskAssessment
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _alert(user, person=None, key="k"):
+    return Alert.objects.create(
+        recipient=user,
+        person=person,
+        kind=AlertKind.RISK_RAISED,
+        dedup_key=key,
+        subject="s",
+        body="b",
+    )
+
+
+def _at_risk(name: str, level: str = "imminent"):
+    person = f.PersonFactory(name=name)
+    RiskAssessment.objects.create(
+        person=person,
+        level=level,
+        score=10,
+        reasons=[],
+        assessed_on=timezone.localdate(),
+        assessed_at=timezone.now(),
+    )
+    return person
+
+
+def test_home_unread_count_is_the_badge_and_leaves_out_persons_no_longer_visible(
+    coordinator, client_for
+):
+    _alert(coordinator, f.PersonFactory(), key="a")
+    _alert(coordinator, None, key="b")
+    _alert(coordinator, f.PersonFactory(confidentiality="restricted"), key="c")
+    page = client_for(coordinator).get("/").content.decode()
+    assert "2 unread alerts" in page
+    assert '<span class="badge unread">2</span>' in page
+
+
+def test_coordinator_home_shows_the_translated_level(coordinator, client_for):
+    _at_risk("Davron Imminent")
+    page = client_for(coordinator).get("/").content.decode()
+    section = page.split('id="h-risk"')[1].split("</section>")[0]
+    assert '<span class="risk risk-imminent">Imminent</span>' in section
+    assert "Davron Imminent" in section
+
+
+def test_coordinator_home_query_count_does_not_grow_with_persons_at_risk(
+    coordinator, client_for, django_assert_num_queries
+):
+    _at_risk("First At Risk")
+    client = client_for(coordinator)
+    client.get("/")
+    # session, user, unread alerts (also the badge), the newest risk rows with their persons,
+    # the urgent actions covering them, urgent actions due, drafts.
+    with django_assert_num_queries(7):
+        client.get("/")
+    for i in range(10):
+        _at_risk(f"Also At Risk {i}", level="high")
+    with django_assert_num_queries(7):
+        client.get("/")
