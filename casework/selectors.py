@@ -21,6 +21,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from . import models as m
 from .access import person_visibility_q, visible
@@ -380,7 +383,6 @@ def relatives_of(user, person: m.Person) -> list[Relative]:
 
 
 def _inverse_label(kind: str) -> str:
-    from django.utils.translation import gettext as _
 
     return {
         "spouse": _("Spouse"),
@@ -453,6 +455,35 @@ class TimelineEntry:
     action: str  # "+", "~", "-"
     changes: list[Change] = field(default_factory=list)
     summary: str = ""
+    said: str = ""  # "<what> added / deleted / changed", translated
+
+    @property
+    def changes_html(self) -> str:
+        """The changes as list items, put together here rather than by the template: a
+        person's two hundred changes cost the page ~6 ms in template tags."""
+        return format_html_join(
+            "",
+            "<li>{}: {}<ins>{}</ins></li>",
+            (
+                (c.field, format_html("<del>{}</del> → ", c.old) if c.old else "", c.new)
+                for c in self.changes
+            ),
+        )
+
+
+@functools.cache
+def _history(model):
+    """`model.history` with no instance: simple_history builds a new manager class on every
+    access of the attribute (half a millisecond each, four a person page); this one is
+    stateless and reusable."""
+    return model.history
+
+
+@functools.cache
+def _choice_labels(model, fname: str, language: str | None) -> dict:
+    """Value -> label of a choice field, translated once per process and language instead of
+    every choice of the field for every value shown."""
+    return {value: str(label) for value, label in model._meta.get_field(fname).flatchoices}
 
 
 def _display(model, fname: str, value) -> str:
@@ -463,10 +494,8 @@ def _display(model, fname: str, value) -> str:
     except FieldDoesNotExist:
         return str(value)
     if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
+        return _choice_labels(model, fname, get_language()).get(value, str(value))
     if isinstance(value, bool):
-        from django.utils.translation import gettext as _
-
         return _("yes") if value else _("no")
     if f.is_relation:
         return "…"  # related rows are named on their own pages, never by id here
@@ -485,7 +514,7 @@ def _timeline_sources(person_id) -> list[tuple[type, dict]]:
     """(fact model, filter of its history rows) for each kind of fact of the person."""
     sources = [(model, {path: person_id}) for model, path in TIMELINE_MODELS]
     for child, parent_field, parent in TIMELINE_CHILDREN:
-        parent_ids = parent.history.filter(person_id=person_id).values("id")
+        parent_ids = _history(parent).filter(person_id=person_id).values("id")
         sources.append((child, {f"{parent_field}__in": parent_ids}))
     return sources
 
@@ -499,7 +528,7 @@ def _history_probe(vendor: str) -> tuple[str, tuple]:
     building eighteen subqueries cost the person page more than running them."""
     probe = m.Person.objects.filter(pk=_PROBE_PERSON).values(
         **{
-            f"has_{i}": Exists(model.history.filter(**filters))
+            f"has_{i}": Exists(_history(model).filter(**filters))
             for i, (model, filters) in enumerate(_timeline_sources(_PROBE_PERSON))
         }
     )
@@ -527,8 +556,17 @@ def timeline(person: m.Person, *, limit: int = TIMELINE_LIMIT) -> list[TimelineE
     found = _has_history(person.pk)
     for model, filters in (source for source, has in zip(sources, found, strict=True) if has):
         fields = _tracked_fields(model)
+        # Translated once a kind of fact, not once a change.
+        labels = {f.name: str(f.verbose_name) for f in fields}
+        what = str(model._meta.verbose_name)
+        said = {
+            "+": _("%(what)s added") % {"what": what},
+            "-": _("%(what)s deleted") % {"what": what},
+        }
+        changed = _("%(what)s changed") % {"what": what}
         rows = list(
-            model.history.filter(**filters)
+            _history(model)
+            .filter(**filters)
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
@@ -545,7 +583,7 @@ def timeline(person: m.Person, *, limit: int = TIMELINE_LIMIT) -> list[TimelineE
                     continue
                 changes.append(
                     Change(
-                        str(f.verbose_name),
+                        labels[f.name],
                         _display(model, f.name, old) if prev is not None else "",
                         _display(model, f.name, new),
                     )
@@ -557,8 +595,9 @@ def timeline(person: m.Person, *, limit: int = TIMELINE_LIMIT) -> list[TimelineE
                 TimelineEntry(
                     when=row.history_date,
                     who=row.history_user.get_username() if row.history_user_id else "",
-                    what=str(model._meta.verbose_name),
+                    what=what,
                     action=row.history_type,
+                    said=said.get(row.history_type, changed),
                     changes=changes,
                 )
             )
