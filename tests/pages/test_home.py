@@ -69,3 +69,22 @@ def test_coordinator_home_query_count_does_not_grow_with_persons_at_risk(
         _at_risk(f"Also At Risk {i}", level="high")
     with django_assert_num_queries(7):
         client.get("/")
+
+
+def test_caseworker_home_query_count_does_not_grow_with_detained_persons(
+    caseworker, client_for, django_assert_num_queries
+):
+    def detained(name):
+        f.DetentionFactory(person=f.PersonFactory(name=name), started_on=timezone.localdate())
+
+    detained("First Detained")
+    client = client_for(caseworker)
+    client.get("/")
+    # session, user, unread alerts (also the badge), the detained without contact (ids), those
+    # persons (only what the page and the read audit use), transfers reported.
+    with django_assert_num_queries(6):
+        assert "First Detained" in client.get("/").content.decode()
+    for i in range(10):
+        detained(f"Also Detained {i}")
+    with django_assert_num_queries(6):
+        assert "Also Detained 9" in client.get("/").content.decode()
