@@ -72,4 +72,8 @@ def _assign(person_model, column: str, users: list) -> None:
         return
     ids = list(person_model.objects.order_by("pk").values_list("pk", flat=True))
     for i, user in enumerate(users):
-        person_model.objects.filter(pk__in=ids[i :: len(users)]).update(**{column: user.pk})
+        # Only rows not yet assigned so: a rerun with --keep rewrites nothing (each rewrite
+        # leaves a dead row behind, and this machine's PostgreSQL runs no autovacuum).
+        person_model.objects.filter(pk__in=ids[i :: len(users)]).exclude(
+            **{column: user.pk}
+        ).update(**{column: user.pk})
