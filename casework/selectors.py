@@ -20,7 +20,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
@@ -267,9 +267,12 @@ def persons_at_risk(user, levels=("imminent", "high")) -> list:
     qs = model.objects.filter(person_visibility_q(user, "person"), level__in=list(levels))
     if _has_field(model, "is_current"):
         qs = qs.filter(is_current=True)
-    # The newest rows, sorted in PostgreSQL on (id, assessed_at) alone: sorting the whole
-    # rows (reasons and all) of thousands of assessments spilled to disk, ~20 ms a home page.
-    newest = qs.values("pk")[: HOME_LIMIT * 2]
+    # The rows to show: the first level first (an imminent person is never crowded out by
+    # newer "high" ones), newest first within a level; sorted in PostgreSQL on (id, level,
+    # assessed_at) alone: sorting the whole rows (reasons and all) of thousands of assessments
+    # spilled to disk, ~20 ms a home page.
+    rank = Case(*(When(level=lv, then=Value(i)) for i, lv in enumerate(levels)))
+    newest = qs.order_by(rank, "-assessed_at").values("pk")[: HOME_LIMIT * 2]
     rows = with_choice_labels(
         list(
             model.objects.filter(pk__in=Subquery(newest))

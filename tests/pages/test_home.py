@@ -88,3 +88,21 @@ def test_caseworker_home_query_count_does_not_grow_with_detained_persons(
         detained(f"Also Detained {i}")
     with django_assert_num_queries(6):
         assert "Also Detained 9" in client.get("/").content.decode()
+
+
+def test_an_older_imminent_assessment_is_not_crowded_out_by_newer_high_ones(
+    coordinator, client_for
+):
+    from datetime import timedelta
+
+    from casework.selectors import HOME_LIMIT, persons_at_risk
+
+    old = _at_risk("Olim Oldimminent")
+    RiskAssessment.objects.filter(person=old).update(
+        assessed_at=timezone.now() - timedelta(days=30)
+    )
+    for i in range(HOME_LIMIT * 2 + 5):
+        _at_risk(f"Newer High {i}", level="high")
+    shown = persons_at_risk(coordinator)
+    assert len(shown) == HOME_LIMIT
+    assert shown[0].pk == old.pk and shown[0].risk.level == "imminent"
