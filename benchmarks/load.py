@@ -104,6 +104,13 @@ if __name__ == "__main__":
         parser.add_argument("--web-workers", type=int, default=3)
         parser.add_argument("--keep", action="store_true", help="reuse the database as it is")
         parser.add_argument("--no-sweep", action="store_true", help="no sweep during the run")
+        parser.add_argument(
+            "--count-ramp-up",
+            action="store_true",
+            help="keep the requests made while users are still arriving (cold web processes, "
+            "every user's first page at once) in the figures; by default locust resets its "
+            "figures once all users have arrived",
+        )
         args = parser.parse_args()
 
         env = {
@@ -161,7 +168,8 @@ if __name__ == "__main__":
                 [str(venv_bin / "locust"), "-f", __file__, "--headless",
                  "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
                  "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "run"),
-                 "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
+                 "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10",
+                 *([] if args.count_ramp_up else ["--reset-stats"])],
                 cwd=ROOT, env=child_env, timeout=args.seconds + 120, check=False,
             )  # fmt: skip
             elapsed = time.monotonic() - started
