@@ -46,23 +46,7 @@ def test_caseworker_home_hides_restricted_persons_of_others(caseworker, client_f
 
 
 def test_lawyer_home_shows_an_overdue_deadline_and_one_due_this_week(lawyer, client_for):
-    from engine.services import person_recompute
-
-    person = f.PersonFactory(assigned_lawyer=lawyer, name="Ilkhom Client")
-    extradition = f.ExtraditionRequestFactory(
-        person=person, requesting_state="UZ", requested_state="RU"
-    )
-    today = timezone.localdate()
-    f.AppealFactory(
-        person=person,
-        extradition_request=extradition,
-        country="RU",
-        court="Moscow City Court",
-        outcome="rejected",
-        decided_on=today - timedelta(days=14),
-        notified_on=today - timedelta(days=13),
-    )
-    person_recompute(person_id=person.pk, today=today)
+    _person_with_deadlines(lawyer, "Ilkhom Client")
     page = client_for(lawyer).get("/").content.decode()
     section = page.split('id="h-deadlines"')[1].split("</section>")[0]
     assert "Ilkhom Client" in section
