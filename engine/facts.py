@@ -7,7 +7,7 @@ Ids are strings so that the core never cares whether a source's key is a UUID or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from .kinds import Confidence, Event, Kind, Unit
 
@@ -103,6 +103,7 @@ class PersonFacts:
     person_id: str
     detentions: tuple[DetentionFact, ...] = ()
     last_confirmed_contact_on: date | None = None
+    last_confirmed_contact_at: datetime | None = None  # the moment: the board's order
     extraditions: tuple[ExtraditionFact, ...] = ()
     asylum_claims: tuple[AsylumFact, ...] = ()
     removal_orders: tuple[RemovalFact, ...] = ()

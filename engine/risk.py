@@ -44,6 +44,18 @@ def level_rank(level: str) -> int:
     return LEVELS.index(level)
 
 
+def board_rank(level: str, *, urgent_action_issued: bool) -> int:
+    """Where a person stands on the coordinator's board: 0 imminent with no urgent action
+    issued (what a coordinator must never miss, BRIEF §1), then imminent, high, elevated,
+    monitoring, none. Within a rank, the longest without confirmed contact comes first."""
+    if level == "imminent" and not urgent_action_issued:
+        return 0
+    return len(LEVELS) - level_rank(level)
+
+
+BOARD_RANK_NONE = board_rank("none", urgent_action_issued=False)
+
+
 def at_least(level: str | None, floor: str) -> bool:
     return level is not None and level_rank(level) >= level_rank(floor)
 

@@ -54,6 +54,10 @@ def _s(value) -> str | None:
     return None if value is None else str(value)
 
 
+def _localdate(moment):
+    return None if moment is None else timezone.localdate(moment)
+
+
 def persons_rows(queryset, person_ids: Sequence, path: str = "person_id"):
     """`queryset` narrowed to rows of these persons. The sweep's batches are runs of
     consecutive primary keys, so a range does it: cheaper to build and to plan than an IN list
@@ -98,7 +102,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         )
 
     last_contact = {
-        str(row["person_id"]): timezone.localdate(row["last"])
+        str(row["person_id"]): row["last"]
         for row in persons_rows(cw.WelfareCheck.objects, ids)
         .filter(contact_confirmed=True)
         .values("person_id")
@@ -200,7 +204,8 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         pid: PersonFacts(
             person_id=pid,
             detentions=tuple(b["detentions"]),
-            last_confirmed_contact_on=last_contact.get(pid),
+            last_confirmed_contact_on=_localdate(last_contact.get(pid)),
+            last_confirmed_contact_at=last_contact.get(pid),
             extraditions=tuple(b["extraditions"]),
             asylum_claims=tuple(b["asylum_claims"]),
             removal_orders=tuple(b["removal_orders"]),
@@ -553,8 +558,6 @@ def alert_directory() -> dict:
 # The coordinator's board
 # ---------------------------------------------------------------------------------------------
 
-LEVEL_RANK = {"none": 0, "monitoring": 1, "elevated": 2, "high": 3, "imminent": 4}
-
 
 def board_level_counts(user, *, include_none: bool = False) -> dict[str, int]:
     """How many visible persons are at each level (one aggregate query)."""
@@ -571,33 +574,22 @@ def board_level_counts(user, *, include_none: bool = False) -> dict[str, int]:
 
 
 def board_for(user, *, include_none: bool = False):
-    """Current assessments of the persons the user may see, by level: `imminent` with no
-    issued urgent action first, then by level, then the longest without confirmed contact.
-    One query, whatever the number of persons (the last contact and the urgent action are
-    subqueries)."""
-    from django.db.models import (
-        BooleanField,
-        Case,
-        Exists,
-        IntegerField,
-        OuterRef,
-        Subquery,
-        Value,
-        When,
-    )
+    """Current assessments of the persons the user may see, in board order: `imminent` with
+    no issued urgent action first, then by level, then the longest without confirmed contact
+    (engine.risk.board_rank; the engine keeps the rank and the last contact on the current
+    row). PostgreSQL reads a page off the `riskassessment_board` index, checking each row's
+    person against the gate, instead of sorting every person at risk. Each row also says
+    whether an issued urgent action covers the person now (`has_issued_ua`)."""
+    from django.db.models import BooleanField, Exists, OuterRef, Value
 
     from casework.access import person_visibility_q
 
     from .models import RiskAssessment
+    from .risk import BOARD_RANK_NONE
 
     qs = RiskAssessment.objects.filter(is_current=True).filter(person_visibility_q(user, "person"))
     if not include_none:
-        qs = qs.exclude(level="none")
-    last_contact = (
-        cw.WelfareCheck.objects.filter(person_id=OuterRef("person_id"), contact_confirmed=True)
-        .order_by("-observed_at")
-        .values("observed_at")[:1]
-    )
+        qs = qs.filter(board_rank__lt=BOARD_RANK_NONE)
     ua = urgent_action_model()
     issued = (
         Exists(ua.objects.filter(persons=OuterRef("person_id"), status__in=ISSUED_UA_STATUSES))
@@ -606,24 +598,9 @@ def board_for(user, *, include_none: bool = False):
     )
     return (
         qs.select_related("person")
-        .annotate(
-            last_contact_at=Subquery(last_contact),
-            has_issued_ua=issued,
-            level_rank=Case(
-                *[When(level=k, then=Value(v)) for k, v in LEVEL_RANK.items()],
-                output_field=IntegerField(),
-            ),
-        )
-        .annotate(
-            needs_ua=Case(
-                When(Q(level="imminent") & Q(has_issued_ua=False), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(has_issued_ua=issued)
         .order_by(
-            "needs_ua",
-            "-level_rank",
+            "board_rank",
             F("last_contact_at").asc(nulls_first=True),
             "person__case_number",
         )

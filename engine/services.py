@@ -232,7 +232,7 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
     ]
     now = timezone.now()
     result = _reconcile(computed, stored, rulebook=rulebook, now=now)
-    new_rows = _store_assessments(person_ids, assessments, today=today, now=now)
+    new_rows = _store_assessments(person_ids, assessments, facts, today=today, now=now)
     result.assessed = len(new_rows)
     specs = _risk_alerts(new_rows, facts)
     specs += _deadline_alerts(person_ids, assessments, today=today)
@@ -246,21 +246,34 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
 
 
 def _store_assessments(
-    person_ids: Sequence, assessments: dict[str, risk.Assessment], *, today: date, now
+    person_ids: Sequence,
+    assessments: dict[str, risk.Assessment],
+    facts: dict[str, PersonFacts],
+    *,
+    today: date,
+    now,
 ) -> list[RiskAssessment]:
     """A new current row for each person whose level or reasons changed; the old row stays,
-    no longer current (three queries). Returns the new rows."""
+    no longer current (three queries). A current row whose place on the board moved is
+    updated in place (one more). Returns the new rows."""
     current = {
         str(row["person_id"]): row
         for row in selectors.persons_rows(RiskAssessment.objects, person_ids)
         .filter(is_current=True)
-        .values("id", "person_id", "level", "reasons")
+        .values("id", "person_id", "level", "reasons", "board_rank", "last_contact_at")
     }
-    new_rows, retired = [], []
+    new_rows, retired, moved = [], [], []
     for pid, a in assessments.items():
         old = current.get(pid)
         reasons = a.reasons_json()
+        f = facts[pid]
+        rank = risk.board_rank(a.level, urgent_action_issued=_urgent_action_issued(f))
+        contact = f.last_confirmed_contact_at
         if old is not None and old["level"] == a.level and old["reasons"] == reasons:
+            # Same assessment; its place on the board may have moved (a welfare check, an
+            # urgent action issued): updated in place, not a new row of the risk's history.
+            if (old["board_rank"], old["last_contact_at"]) != (rank, contact):
+                moved.append(RiskAssessment(pk=old["id"], board_rank=rank, last_contact_at=contact))
             continue
         if old is not None:
             retired.append(old["id"])
@@ -274,6 +287,8 @@ def _store_assessments(
                 assessed_on=today,
                 assessed_at=now,
                 is_current=True,
+                board_rank=rank,
+                last_contact_at=contact,
             )
         )
     # Retire first: one current row per person is a partial unique constraint.
@@ -281,7 +296,13 @@ def _store_assessments(
         RiskAssessment.objects.filter(pk__in=retired).update(is_current=False)
     if new_rows:
         RiskAssessment.objects.bulk_create(new_rows)
+    if moved:
+        RiskAssessment.objects.bulk_update(moved, ["board_rank", "last_contact_at"])
     return new_rows
+
+
+def _urgent_action_issued(facts: PersonFacts) -> bool:
+    return any(ua.status in selectors.ISSUED_UA_STATUSES for ua in facts.urgent_actions)
 
 
 def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) -> list[AlertSpec]:
@@ -309,8 +330,7 @@ def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) 
                 audience=AUDIENCE_ALL,
             )
         )
-        issued = any(ua.status in selectors.ISSUED_UA_STATUSES for ua in facts[pid].urgent_actions)
-        if row.level == "imminent" and not issued:
+        if row.level == "imminent" and not _urgent_action_issued(facts[pid]):
             specs.append(
                 AlertSpec(
                     person_id=pid,
