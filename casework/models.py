@@ -325,6 +325,13 @@ class Person(Record):
                 name="person_unhcr_number_not_blank",
             ),
         ]
+        indexes = [
+            # The few persons not everyone sees: counts of what a user may see are "all,
+            # less these" (engine.selectors.board_level_counts), not a join over everyone.
+            models.Index(
+                fields=["id"], condition=~Q(confidentiality="normal"), name="person_restricted"
+            ),
+        ]
 
     def __str__(self) -> str:
         # Never a name: __str__ ends up in logs, admin messages and error reports.

@@ -56,6 +56,10 @@ def board_rank(level: str, *, urgent_action_issued: bool) -> int:
 BOARD_RANK_NONE = board_rank("none", urgent_action_issued=False)
 
 
+def level_of_board_rank(rank: int) -> str:
+    return "imminent" if rank == 0 else LEVELS[len(LEVELS) - rank]
+
+
 def at_least(level: str | None, floor: str) -> bool:
     return level is not None and level_rank(level) >= level_rank(floor)
 

@@ -147,3 +147,29 @@ def test_persons_at_level_none_are_left_off_unless_asked_for(client_for, coordin
     assert board(client) == [str(hot.pk)]
     everyone = [r["person"] for r in client.get("/api/engine/board/?all=1").json()["results"]]
     assert everyone == [str(hot.pk), str(calm.pk)]
+
+
+def test_the_counts_per_level_leave_out_only_whom_the_gate_hides(
+    caseworker, coordinator, admin_user, outsider, lawyer
+):
+    from engine.selectors import board_for, board_level_counts
+
+    hidden = at_risk(confidentiality="restricted", assigned_caseworker=caseworker)
+    shown = at_risk()
+    covered = at_risk()
+    issue_urgent_action_for(covered)  # rank 1: still counted as imminent
+    high = PersonFactory()
+    DetentionFactory(person=high, started_on=date(2011, 1, 10), incommunicado=True)
+    mine_restricted = at_risk(confidentiality="restricted", assigned_lawyer=lawyer)
+    recompute(hidden, shown, covered, high, mine_restricted)
+    high_level = RiskAssessment.objects.get(person=high).level
+    assert high_level not in ("imminent", "none")
+
+    assert board_level_counts(coordinator) == {"imminent": 2, high_level: 1}
+    assert board_level_counts(caseworker) == {"imminent": 3, high_level: 1}
+    assert board_level_counts(lawyer) == {"imminent": 3, high_level: 1}
+    assert board_level_counts(admin_user) == {"imminent": 4, high_level: 1}
+    assert board_level_counts(outsider) == {}
+    # The counts are the board's rows: what a user's board pages through.
+    for user in (coordinator, caseworker, lawyer, admin_user):
+        assert sum(board_level_counts(user).values()) == board_for(user).count()
