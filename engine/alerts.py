@@ -347,6 +347,39 @@ def inbox_for(user):
     return qs.select_related("person").order_by("-created_at", "pk")
 
 
+# No user has this id (ids count up from 1): it stands for the user in the SQL built once.
+_STAND_IN_USER_ID = -1
+
+
+@lru_cache(maxsize=32)
+def _unread_count_sql(vendor: str, roles: frozenset[str]) -> tuple[str, tuple]:
+    from django.contrib.auth import get_user_model
+
+    stand_in = get_user_model()(pk=_STAND_IN_USER_ID, is_active=True)
+    stand_in._haven_roles = roles  # what accounts.roles.user_roles reads
+    unread = inbox_for(stand_in).filter(read_at__isnull=True).order_by().values("pk")
+    sql, params = unread.query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) unread", params
+
+
+def unread_count(user) -> int:
+    """How many of the user's alerts are unread, through the inbox's gate: the count of
+    `inbox_for(user)` unread. Asked by every page (the navigation badge), so its SQL is built
+    by the ORM once a process for each set of roles, with a stand-in for the user's id:
+    building the gated count cost each page ~2.5 ms of Python, several times running it."""
+    from django.db import connection
+
+    from accounts.roles import STAFF_ROLES, user_roles
+
+    roles = user_roles(user)
+    if not roles & STAFF_ROLES:
+        return 0  # the gate lets such a user see nothing
+    sql, params = _unread_count_sql(connection.vendor, roles)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _STAND_IN_USER_ID else p for p in params])
+        return cursor.fetchone()[0]
+
+
 __all__ = [
     "AlertKind",
     "AlertSpec",
@@ -356,4 +389,5 @@ __all__ = [
     "alerts_outbox_drain",
     "digests_send_due",
     "inbox_for",
+    "unread_count",
 ]

@@ -303,8 +303,7 @@ class AlertUnreadCount(APIView):
         responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
     )
     def get(self, request):
-        count = alerts.inbox_for(request.user).filter(read_at__isnull=True).count()
-        return Response({"unread": count})
+        return Response({"unread": alerts.unread_count(request.user)})
 
 
 class MarkReadSerializer(serializers.Serializer):

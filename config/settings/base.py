@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "engine.context_processors.unread_alerts",
+                "config.context_processors.nav",
             ],
         },
     },
