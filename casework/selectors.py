@@ -20,7 +20,18 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Case, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
@@ -146,11 +157,25 @@ PERSON_SORTS = {
 }
 
 
+LIST_PERSON_FIELDS = ("id", "primary_name", "case_number", "status", "confidentiality")
+
+
+def with_staff_usernames(qs: QuerySet) -> QuerySet:
+    """`caseworker_username` and `lawyer_username` on each person: the pages name the assigned
+    staff and nothing else of them (two whole user rows a person cost more than the person)."""
+    name = get_user_model().USERNAME_FIELD
+    return qs.annotate(
+        caseworker_username=F(f"assigned_caseworker__{name}"),
+        lawyer_username=F(f"assigned_lawyer__{name}"),
+    )
+
+
 def persons_list(
     user, *, status: str = "", detained: bool = False, mine: bool = False, sort: str = "name"
 ) -> QuerySet:
-    """Visible persons, filtered and sorted. One query for the page (assigned staff joined)."""
-    qs = m.Person.objects.visible_to(user).select_related("assigned_caseworker", "assigned_lawyer")
+    """Visible persons, filtered and sorted. One query for the page (assigned staff joined),
+    loading only what the list shows and the read audit reads."""
+    qs = with_staff_usernames(m.Person.objects.visible_to(user)).only(*LIST_PERSON_FIELDS)
     if status:
         qs = qs.filter(status=status)
     if detained:
@@ -327,45 +352,13 @@ def urgent_actions_open() -> list:
     )
 
 
-def alert_inbox_count(user) -> int | None:
-    """Unread alerts for `user` about persons they may still see (the inbox's own gate, so
-    the figure is the navigation badge's), or None while the alert inbox does not exist yet."""
-    model = optional_model("engine", "Alert")
-    if model is None:
-        return None
-    qs = model.objects.all()
-    if _has_field(model, "person"):
-        gate = person_visibility_q(user, "person")
-        if gate:  # Q() (admins) must not be OR-ed: Q(a) | Q() is Q(a)
-            qs = qs.filter(Q(person__isnull=True) | gate)
-    for name in ("recipient", "user", "to"):
-        if _has_field(model, name):
-            qs = qs.filter(**{name: user})
-            break
-    else:
-        return None
-    for name, _value in (("read_at", None), ("seen_at", None), ("acknowledged_at", None)):
-        if _has_field(model, name):
-            qs = qs.filter(**{f"{name}__isnull": True})
-            break
-    else:
-        if _has_field(model, "is_read"):
-            qs = qs.filter(is_read=False)
-    return qs.count()
-
-
 # ---------------------------------------------------------------------------------------------
 # The person page
 # ---------------------------------------------------------------------------------------------
 
 
 def person_for_page(user, pk) -> m.Person | None:
-    return (
-        m.Person.objects.visible_to(user)
-        .select_related("assigned_caseworker", "assigned_lawyer")
-        .filter(pk=pk)
-        .first()
-    )
+    return with_staff_usernames(m.Person.objects.visible_to(user)).filter(pk=pk).first()
 
 
 @dataclass

@@ -79,13 +79,10 @@ def home(request):
         "roles": roles,
         "today": today,
         "no_contact_days": selectors.NO_CONTACT_DAYS,
-        "inbox_count": selectors.alert_inbox_count(request.user),
         "inbox_url": url_or_none("engine:inbox"),
         "board_url": url_or_none("engine:board"),
         "deadlines_url": url_or_none("engine:deadlines"),
     }
-    # The navigation badge shows the same count: one query, not two.
-    ctx["unread_alerts"] = ctx["inbox_count"]
     shown = []
     if roles & {Role.CASEWORKER, Role.ADMIN}:
         ctx["no_contact"] = selectors.detained_without_contact(request.user, today=today)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from accounts.roles import STAFF_ROLES, user_roles
 
 
@@ -10,6 +12,7 @@ def unread_alerts(request) -> dict:
     if user is None or not (user_roles(user) & STAFF_ROLES):
         return {}
 
+    @functools.cache  # one count a page, however often the page shows it
     def count() -> int:
         from .alerts import unread_count
 

@@ -485,3 +485,19 @@ def test_pages_render_in_russian(caseworker, client_for):
     page = client.get(reverse("casework:persons")).content.decode()
     assert 'lang="ru"' in page
     assert "Лица" in page or "Персоны" in page or "Люди" in page
+
+
+def test_the_list_and_the_person_page_name_the_assigned_staff(caseworker, lawyer, client_for):
+    person = f.PersonFactory(name="Assigned Both", assigned_caseworker=caseworker)
+    person.assigned_lawyer = lawyer
+    person.save()
+    f.PersonFactory(name="Assigned None")
+    client = client_for(caseworker)
+    rows = client.get(reverse("casework:persons")).content.decode().split("<tr>")
+    (both,) = [r for r in rows if "Assigned Both" in r]
+    (none,) = [r for r in rows if "Assigned None" in r]
+    assert "<td>cw</td><td>lw</td>" in both
+    assert "<td>—</td><td>—</td>" in none
+    page = client.get(reverse("casework:person", args=[person.pk])).content.decode()
+    assert "Caseworker: cw" in page
+    assert "Lawyer: lw" in page
