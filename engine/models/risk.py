@@ -151,6 +151,12 @@ class RiskAssessment(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_current", "level"], name="riskassessment_current_level"),
+            # The coordinator's home: the newest current assessments of a level.
+            models.Index(
+                fields=["level", "-assessed_at"],
+                condition=Q(is_current=True),
+                name="riskassessment_current_newest",
+            ),
         ]
 
     def __str__(self) -> str:
