@@ -24,6 +24,12 @@ from __future__ import annotations
 import os
 import sys
 
+# Each user's first page, when it arrives. Locust resets its figures once the last user has
+# been started, which is before the last users' first pages have been answered: named apart,
+# these ramp-up requests (ten users a second, all at once on the home page) are shown but not
+# judged, like the rest of the ramp-up (--count-ramp-up judges them all).
+FIRST_PAGE = "home (first page)"
+
 if __name__ == "__main__":
     import argparse
     import csv
@@ -284,7 +290,7 @@ if __name__ == "__main__":
         for row in rows:
             name = row["Name"] if row["Name"] != "Aggregated" else "ALL"
             p95 = float(row["95%"] or 0)
-            if name != "ALL":
+            if name != "ALL" and (name != FIRST_PAGE or args.count_ramp_up):
                 worst = max(worst, p95)
             failures += int(row["Failure Count"]) if name != "ALL" else 0
             times = (
@@ -347,7 +353,7 @@ else:  # imported by locust: the users
 
         def on_start(self):
             self.client.cookies.set("sessionid", random.choice(DATA["sessions"][self.role]))
-            self.client.get("/", name="home")
+            self.client.get("/", name=FIRST_PAGE)
             self.csrf = self.client.cookies.get("csrftoken", "")
 
         def any_person(self) -> str:
