@@ -7,35 +7,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 
 from advocacy.models import UrgentAction
 from engine import services
 from engine.models import RiskAssessment
-from tests.factories import (
-    DetentionFactory,
-    ExtraditionRequestFactory,
-    PersonFactory,
-    WelfareCheckFactory,
-)
+
+# The alert tests' frozen day (an autouse fixture) and their imminent person.
+from tests.engine.test_alerts import DAY, at_risk, frozen  # noqa: F401
+from tests.factories import DetentionFactory, PersonFactory, WelfareCheckFactory
 
 pytestmark = pytest.mark.django_db
-
-DAY = date(2011, 6, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime(2011, 6, 10, 9, 0, tzinfo=UTC), tick=False):
-        yield
-
-
-def at_risk(**kw):
-    """Detained, extradition approved, no interim measure: imminent."""
-    person = PersonFactory(**kw)
-    DetentionFactory(person=person, started_on=date(2011, 1, 10))
-    ExtraditionRequestFactory(person=person, status="approved", decided_on=date(2011, 3, 1))
-    return person
 
 
 def seen(person, day: int, hour: int = 12):
