@@ -160,3 +160,15 @@ class ReturnFactory(factory.django.DjangoModelFactory):
     returned_on = date(2011, 6, 9)
     from_country = "KZ"
     destination_country = "UZ"
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """An unread alert about nobody in particular; give `recipient`, and `person` if any."""
+
+    class Meta:
+        model = "engine.Alert"
+
+    kind = "risk_raised"
+    dedup_key = factory.Sequence(lambda n: f"test-{n}")
+    subject = "s"
+    body = "b"

@@ -7,21 +7,15 @@ import pytest
 from django.utils import timezone
 
 from engine.alerts import inbox_for, unread_count
-from engine.models import Alert, AlertKind
-from tests.factories import PersonFactory
+from engine.models import Alert
+from tests.factories import AlertFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def alert(user, person=None, *, key, read=False):
-    return Alert.objects.create(
-        recipient=user,
-        person=person,
-        kind=AlertKind.RISK_RAISED,
-        dedup_key=key,
-        subject="s",
-        body="b",
-        read_at=timezone.now() if read else None,
+    return AlertFactory(
+        recipient=user, person=person, dedup_key=key, read_at=timezone.now() if read else None
     )
 
 

@@ -6,21 +6,10 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from engine.models import Alert, AlertKind, RiskAssessment
+from engine.models import RiskAssessment
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-def _alert(user, person=None, key="k"):
-    return Alert.objects.create(
-        recipient=user,
-        person=person,
-        kind=AlertKind.RISK_RAISED,
-        dedup_key=key,
-        subject="s",
-        body="b",
-    )
 
 
 def _at_risk(name: str, level: str = "imminent"):
@@ -39,9 +28,9 @@ def _at_risk(name: str, level: str = "imminent"):
 def test_home_unread_count_is_the_badge_and_leaves_out_persons_no_longer_visible(
     coordinator, client_for
 ):
-    _alert(coordinator, f.PersonFactory(), key="a")
-    _alert(coordinator, None, key="b")
-    _alert(coordinator, f.PersonFactory(confidentiality="restricted"), key="c")
+    f.AlertFactory(recipient=coordinator, person=f.PersonFactory())
+    f.AlertFactory(recipient=coordinator)
+    f.AlertFactory(recipient=coordinator, person=f.PersonFactory(confidentiality="restricted"))
     page = client_for(coordinator).get("/").content.decode()
     assert "2 unread alerts" in page
     assert '<span class="badge unread">2</span>' in page
