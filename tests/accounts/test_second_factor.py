@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.services import demo_totp_enrol, totp_code
-from tests.accounts.helpers import PASSWORD, code_step, password_step
+from tests.accounts.helpers import PASSWORD, code_step, lasting_totp_code, password_step
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_staff_without_a_second_factor_can_only_enrol_then_must_use_it(lawyer):
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert client.get(activate).status_code == 200
     secret = client.session["mfa.totp.secret"]
-    response = client.post(activate, {"code": totp_code(secret)})
+    response = client.post(activate, {"code": lasting_totp_code(secret)})
     assert response.status_code == 302
 
     # Enrolled, but this session has not used the second factor yet: it must, first.
