@@ -1,7 +1,7 @@
 """Two workers (two processes each) and the sweep, all at once over the same persons, leave
 exactly what one worker leaves: the same deadlines, risk assessments and alerts, nothing twice.
 
-Why it holds: a recompute and each sweep batch hold the persons' row locks (SELECT ... FOR
+Why it holds: a recompute and each sweep batch hold the persons' row locks (SELECT ... FOR NO KEY
 UPDATE), so two computations of one person run in turn, and the second finds nothing to do;
 underneath, unique constraints (one live deadline per person, kind and fact; one current
 assessment per person; one alert per event and recipient) refuse a duplicate whatever happens.
