@@ -7,7 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+
 from . import models as m
+from .validation import FUTURE, normalise_countries, record_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -20,6 +23,43 @@ def _dates(form: forms.ModelForm) -> None:
             f.widget = DATE
         elif isinstance(f, forms.DateTimeField):
             f.widget = DATETIME
+
+
+class CheckedModelForm(forms.ModelForm):
+    """A model form that makes the checks the API's serializers make (casework.validation:
+    countries from the project's list, no date in the future, assignees in their role, UNHCR
+    numbers answered the same whoever holds them), on the fields the form sets."""
+
+    def _post_clean(self):
+        normalise_countries(self.instance)
+        super()._post_clean()
+        fields = None if self.instance._state.adding else self.changed_data
+        for field, messages in record_errors(self.instance, fields=fields).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, messages)
+            elif field not in self.fields:
+                self.add_error(None, messages)
+
+    def validate_unique(self):
+        # A UNHCR number is checked by casework.validation, which never says "already exists"
+        # for a person the user may not see; the other unique fields are not on the forms.
+        exclude = self._get_validation_exclusions()
+        exclude.add("unhcr_number")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as e:
+            self._update_errors(e)
+
+
+def _role_users(role: str):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=role, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
 
 
 class GroupEventForm(forms.Form):
@@ -45,6 +85,12 @@ class GroupEventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
 
+    def clean_occurred_on(self):
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(FUTURE)
+        return day
+
     def clean(self):
         data = super().clean()
         group, name = data.get("group"), (data.get("new_group_name") or "").strip()
@@ -56,8 +102,20 @@ class GroupEventForm(forms.Form):
         return data
 
 
-class WelfareCheckForm(forms.ModelForm):
-    """The short form on the person page: observed when, contact confirmed, by whom, how."""
+class WelfareCheckForm(CheckedModelForm):
+    """The short form on the person page: observed when, contact confirmed, by whom, how.
+    Whether contact was confirmed is a question answered each time, yes or no, never a
+    pre-ticked box: a refused family visit left ticked would count as contact and silence
+    the no-contact alert."""
+
+    contact_confirmed = forms.TypedChoiceField(
+        label=_("Contact confirmed?"),
+        help_text=_("Someone saw or spoke to the person (not a rumour or a refused visit)."),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether contact was confirmed.")},
+    )
 
     class Meta:
         model = m.WelfareCheck
@@ -89,7 +147,7 @@ class MemberAddForm(forms.Form):
     person = forms.UUIDField()
 
 
-class ExtraditionRequestForm(forms.ModelForm):
+class ExtraditionRequestForm(CheckedModelForm):
     class Meta:
         model = m.ExtraditionRequest
         fields = [
@@ -116,7 +174,7 @@ class ExtraditionRequestForm(forms.ModelForm):
         _dates(self)
 
 
-class AsylumClaimForm(forms.ModelForm):
+class AsylumClaimForm(CheckedModelForm):
     class Meta:
         model = m.AsylumClaim
         fields = [
@@ -137,7 +195,7 @@ class AsylumClaimForm(forms.ModelForm):
         _dates(self)
 
 
-class AppealForm(forms.ModelForm):
+class AppealForm(CheckedModelForm):
     """An appeal against exactly one thing: chosen from this person's decisions, detentions,
     removal orders and lower appeals (the chain district -> appeal -> supreme)."""
 
@@ -162,11 +220,7 @@ class AppealForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _dates(self)
         self.person = person
-        from django.contrib.auth import get_user_model
-
-        self.fields["lawyer"].queryset = (
-            get_user_model().objects.filter(groups__name="lawyer").order_by("username")
-        )
+        self.fields["lawyer"].queryset = _role_users(Role.LAWYER)
         choices = [("", "—")]
         for e in person.extradition_requests.all():
             choices.append(
@@ -230,7 +284,7 @@ class AppealForm(forms.ModelForm):
         return appeal
 
 
-class InterimMeasureForm(forms.ModelForm):
+class InterimMeasureForm(CheckedModelForm):
     class Meta:
         model = m.InterimMeasure
         fields = [
@@ -252,7 +306,7 @@ class InterimMeasureForm(forms.ModelForm):
         _dates(self)
 
 
-class ReaffirmationForm(forms.ModelForm):
+class ReaffirmationForm(CheckedModelForm):
     class Meta:
         model = m.Reaffirmation
         fields = ["reaffirmed_on", "notes"]
@@ -270,3 +324,166 @@ PROCEEDINGS = {
     "appeal": (m.Appeal, AppealForm),
     "interim": (m.InterimMeasure, InterimMeasureForm),
 }
+
+
+# --- the record without the admin: persons, detentions and transfers, returns -----------------
+
+
+class PersonForm(CheckedModelForm):
+    """A person's own fields; names are the formset beside it."""
+
+    class Meta:
+        model = m.Person
+        fields = [
+            "born_on",
+            "born_on_precision",
+            "sex",
+            "citizenship",
+            "country_of_origin",
+            "ethnicity",
+            "languages",
+            "unhcr_number",
+            "status",
+            "alleged_affiliation",
+            "description",
+            "consent_to_be_named",
+            "consent_recorded_on",
+            "consent_given_by",
+            "confidentiality",
+            "assigned_caseworker",
+            "assigned_lawyer",
+            "notes",
+        ]
+        widgets = {
+            "alleged_affiliation": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+        # Only users holding the role are offered (casework.validation refuses anyone else).
+        self.fields["assigned_caseworker"].queryset = _role_users(Role.CASEWORKER)
+        self.fields["assigned_lawyer"].queryset = _role_users(Role.LAWYER)
+        for name in ("citizenship", "country_of_origin"):
+            self.fields[name].widget.attrs.update({"size": 3, "autocapitalize": "characters"})
+
+
+class BasePersonNameFormSet(forms.BaseInlineFormSet):
+    """Every name the person is known by, in any script: at least one, one of them primary."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            f
+            for f in self.forms
+            if f.cleaned_data
+            and f.cleaned_data.get("full_name")
+            and not self._should_delete_form(f)
+        ]
+        if not kept:
+            raise forms.ValidationError(_("Give at least one name the person is known by."))
+        if sum(1 for f in kept if f.cleaned_data.get("is_primary")) > 1:
+            raise forms.ValidationError(_("Only one name can be the primary name."))
+        seen = set()
+        for f in kept:
+            name = " ".join(f.cleaned_data["full_name"].split())
+            if name in seen:
+                raise forms.ValidationError(_("The same name is given twice."))
+            seen.add(name)
+
+
+class PersonNameForm(forms.ModelForm):
+    class Meta:
+        model = m.PersonName
+        fields = ["full_name", "script", "is_primary"]
+
+    def validate_unique(self):
+        # The formset checks names against each other; a new primary name demotes the old one
+        # in casework.services, which the per-row "one primary" check would refuse first.
+        pass
+
+
+PersonNameFormSet = forms.inlineformset_factory(
+    m.Person,
+    m.PersonName,
+    form=PersonNameForm,
+    formset=BasePersonNameFormSet,
+    fields=["full_name", "script", "is_primary"],
+    extra=2,
+    can_delete=True,
+)
+
+
+DETENTION_FIELDS = [
+    "facility",
+    "started_on",
+    "ended_on",
+    "legal_basis",
+    "ordering_authority",
+    "authorised_until",
+    "incommunicado",
+    "lawyer_access",
+    "health_concerns",
+]
+
+
+class DetentionForm(CheckedModelForm):
+    class Meta:
+        model = m.Detention
+        fields = DETENTION_FIELDS
+        widgets = {"health_concerns": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+        self.fields["facility"].queryset = m.Facility.objects.order_by("country", "city", "name")
+
+
+class TransferForm(forms.Form):
+    """Moved from this detention to another facility: ends this one, starts the next."""
+
+    to_facility = forms.ModelChoiceField(
+        label=_("Moved to"), queryset=m.Facility.objects.order_by("country", "city", "name")
+    )
+    moved_on = forms.DateField(label=_("Moved on"), widget=DATE)
+    authorised_until = forms.DateField(
+        label=_("Authorised until (if a new term was set)"), widget=DATE, required=False
+    )
+
+    def __init__(self, *args, detention: m.Detention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detention = detention
+        self.fields["moved_on"].initial = timezone.localdate()
+
+    def clean_moved_on(self):
+        day = self.cleaned_data["moved_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(FUTURE)
+        if day < self.detention.started_on:
+            raise forms.ValidationError(_("The move cannot be before the detention started."))
+        return day
+
+    def clean_to_facility(self):
+        facility = self.cleaned_data["to_facility"]
+        if facility == self.detention.facility:
+            raise forms.ValidationError(_("The person is already held there."))
+        return facility
+
+
+class ReturnForm(CheckedModelForm):
+    class Meta:
+        model = m.Return
+        fields = [
+            "kind",
+            "returned_on",
+            "returned_on_precision",
+            "from_country",
+            "destination_country",
+            "how_learned",
+        ]
+        widgets = {"how_learned": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)

@@ -261,6 +261,20 @@ def transfers_reported(user, *, today: date) -> list[m.WelfareCheck]:
     )
 
 
+def group_transfers_reported(*, today: date) -> list[m.GroupEvent]:
+    """Transfers of whole groups in the same window: "29 men moved to Osh" is logged as a
+    group event, often before anyone's name is known. Groups are not one person's record, so
+    every staff member sees them (the group page narrows its members)."""
+    return list(
+        m.GroupEvent.objects.filter(
+            kind=m.GroupEventKind.TRANSFERRED,
+            occurred_on__gte=today - timedelta(days=TRANSFER_WINDOW_DAYS),
+        )
+        .select_related("group", "facility")
+        .order_by("-occurred_on", "-created_at")[:HOME_LIMIT]
+    )
+
+
 def deadlines_due(user, *, today: date, days: int = 7) -> list:
     """Open or missed deadlines of my persons: overdue, then the next `days` days."""
     if deadline_model() is None:

@@ -10,16 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    Detention,
     Group,
     GroupEvent,
     GroupMembership,
     Person,
     PersonName,
+    Return,
     WelfareCheck,
 )
+from .validation import normalise_countries, record_errors
+
+_TRANSFER_CLOSED = _("This detention has already ended: a transfer moves an open detention.")
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,22 @@ def _stamp(obj, by):
     return obj
 
 
+def _checked(obj, *, fields=None, exclude=()):
+    """The model's own validation and casework.validation's, as the API's serializers make
+    them: a page, the API and a script refuse the same input with the same messages."""
+    normalise_countries(obj)
+    errors = {}
+    try:
+        obj.full_clean(exclude=list(exclude), validate_unique=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    for field, messages in record_errors(obj, fields=fields).items():
+        errors.setdefault(field, []).extend(str(msg) for msg in messages)
+    if errors:
+        raise ValidationError(errors)
+    return obj
+
+
 def _as_name_input(name) -> NameInput:
     return name if isinstance(name, NameInput) else NameInput(**name)
 
@@ -43,8 +66,7 @@ def _as_name_input(name) -> NameInput:
 def person_create(*, names: list[NameInput | dict], by=None, **fields) -> Person:
     """A person and every name they are known by. The first name becomes the primary one
     unless another is marked primary: lists and sorting need one."""
-    person = _stamp(Person(**fields), by)
-    person.full_clean(exclude=["case_number"])
+    person = _checked(_stamp(Person(**fields), by), exclude=["case_number"])
     person.save()
     inputs = [_as_name_input(n) for n in names]
     if inputs and not any(n.is_primary for n in inputs):
@@ -144,8 +166,8 @@ def group_member_add(
 @transaction.atomic
 def group_event_record(*, group: Group, by=None, **fields) -> GroupEvent:
     """Something that happened to the whole group, with who recorded it."""
-    event = GroupEvent(group=group, recorded_by=by, **fields)
-    _stamp(event, by).save()
+    event = _checked(_stamp(GroupEvent(group=group, recorded_by=by, **fields), by))
+    event.save()
     return event
 
 
@@ -158,6 +180,77 @@ def welfare_check_record(*, person: Person, by=None, **fields) -> WelfareCheck:
         fields["detention"] = (
             person.detentions.filter(ended_on__isnull=True).order_by("-started_on").first()
         )
-    check = WelfareCheck(person=person, recorded_by=by, **fields)
-    _stamp(check, by).save()
+    check = _checked(_stamp(WelfareCheck(person=person, recorded_by=by, **fields), by))
+    check.save()
     return check
+
+
+@transaction.atomic
+def person_update(*, person: Person, by=None, **fields) -> Person:
+    """Change a person's own fields (names have their services above)."""
+    for field, value in fields.items():
+        setattr(person, field, value)
+    _checked(_stamp(person, by), fields=fields.keys(), exclude=["case_number"])
+    person.save()
+    return person
+
+
+@transaction.atomic
+def detention_record(*, person: Person, by=None, **fields) -> Detention:
+    """A stay in one place, with who recorded it."""
+    detention = _checked(_stamp(Detention(person=person, **fields), by), exclude=["person"])
+    detention.save()
+    return detention
+
+
+@transaction.atomic
+def detention_update(*, detention: Detention, by=None, **fields) -> Detention:
+    for field, value in fields.items():
+        setattr(detention, field, value)
+    _checked(_stamp(detention, by), fields=fields.keys(), exclude=["person"])
+    detention.save()
+    return detention
+
+
+@transaction.atomic
+def detention_transfer(
+    *, detention: Detention, to_facility, moved_on: date, by=None, **fields
+) -> Detention:
+    """A transfer records both ends: the old detention ends on the day of the move and a
+    new one starts there, linked to it (`transferred_from`), at the new facility. Both rows
+    are written or neither."""
+    if detention.ended_on is not None:
+        raise ValidationError({"moved_on": [_TRANSFER_CLOSED]})
+    detention.ended_on = moved_on
+    _checked(_stamp(detention, by), fields=["ended_on"], exclude=["person"])
+    detention.save(update_fields=["ended_on", "updated_at"])
+    carried = {
+        "legal_basis": detention.legal_basis,
+        "ordering_authority": detention.ordering_authority,
+        "authorised_until": detention.authorised_until,
+    }
+    return detention_record(
+        person=detention.person,
+        by=by,
+        facility=to_facility,
+        started_on=moved_on,
+        transferred_from=detention,
+        **{**carried, **fields},
+    )
+
+
+@transaction.atomic
+def return_record(*, person: Person, by=None, **fields) -> Return:
+    """A person returned (extradited, deported, left); one per person."""
+    record = _checked(_stamp(Return(person=person, **fields), by), exclude=["person"])
+    record.save()
+    return record
+
+
+@transaction.atomic
+def return_update(*, record: Return, by=None, **fields) -> Return:
+    for field, value in fields.items():
+        setattr(record, field, value)
+    _checked(_stamp(record, by), fields=fields.keys(), exclude=["person"])
+    record.save()
+    return record

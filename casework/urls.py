@@ -7,7 +7,21 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("persons/", views.person_list, name="persons"),
     path("persons/search/", views.person_search, name="person-search"),
+    path("persons/new/", views.person_new, name="person-new"),
     path("persons/<uuid:pk>/", views.person_detail, name="person"),
+    path("persons/<uuid:pk>/edit/", views.person_edit, name="person-edit"),
+    path("persons/<uuid:person_pk>/detentions/new/", views.detention_edit, name="detention-new"),
+    path(
+        "persons/<uuid:person_pk>/detentions/<uuid:pk>/",
+        views.detention_edit,
+        name="detention-edit",
+    ),
+    path(
+        "persons/<uuid:person_pk>/detentions/<uuid:pk>/transfer/",
+        views.detention_transfer,
+        name="detention-transfer",
+    ),
+    path("persons/<uuid:person_pk>/return/", views.return_edit, name="return-edit"),
     path("persons/<uuid:pk>/welfare/", views.welfare_check_add, name="welfare-add"),
     path(
         "persons/<uuid:person_pk>/proceedings/<str:kind>/new/",

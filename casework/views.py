@@ -87,6 +87,7 @@ def home(request):
     if roles & {Role.CASEWORKER, Role.ADMIN}:
         ctx["no_contact"] = selectors.detained_without_contact(request.user, today=today)
         ctx["transfers"] = selectors.transfers_reported(request.user, today=today)
+        ctx["group_transfers"] = selectors.group_transfers_reported(today=today)
         shown += ctx["no_contact"] + [c.person for c in ctx["transfers"]]
     if roles & {Role.LAWYER, Role.ADMIN}:
         ctx["deadlines"] = selectors.deadlines_due(request.user, today=today)
@@ -153,7 +154,12 @@ def person_search(request):
     form = forms.SearchForm(request.POST)
     results = selectors.persons_search(request.user, form.data.get("q", ""))
     audit_page_read(request, results)
-    ctx = {"results": results, "searched": len(form.data.get("q", "").strip()) >= 2}
+    ctx = {
+        "results": results,
+        "searched": len(form.data.get("q", "").strip()) >= 2,
+        "q": form.data.get("q", "").strip(),
+        "can_create": request.user.has_perm("casework.add_person"),
+    }
     group = None
     if request.POST.get("group"):
         group = m.Group.objects.filter(pk=request.POST["group"]).first()
@@ -179,9 +185,13 @@ def _actions(request, person: m.Person) -> dict:
         "can_proceedings": user.has_perm("casework.add_appeal"),
         "can_groups": user.has_perm("casework.add_groupmembership"),
         "ua_draft_url": ua_draft if user.has_perm("advocacy.add_urgentaction") else None,
-        "admin_url": url_or_none("admin:casework_person_change", person.pk)
+        "edit_url": reverse("casework:person-edit", args=[person.pk])
         if user.has_perm("casework.change_person")
         else None,
+        "can_detentions": user.has_perm("casework.add_detention")
+        and user.has_perm("casework.change_detention"),
+        "can_return": user.has_perm("casework.add_return")
+        and user.has_perm("casework.change_return"),
     }
 
 
@@ -202,6 +212,7 @@ def person_detail(request, pk):
         "deadlines_available": selectors.deadline_model() is not None,
         "detentions": list(person.detentions.select_related("facility")),
         "welfare_checks": list(person.welfare_checks.all()[:5]),
+        "return_record": m.Return.objects.filter(person=person).first(),
         "groups": list(person.groups.all()),
         "proceedings": _proceedings(person, by_source),
         "timeline": selectors.timeline(person),
@@ -424,3 +435,229 @@ def reaffirmation_add(request, person_pk, pk):
     else:
         messages.error(request, _("Give the date of the reaffirmation."))
     return redirect("casework:proceeding-edit", person_pk=person.pk, kind="interim", pk=measure.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# The record without the admin: persons with their names, detentions and transfers, returns
+# ---------------------------------------------------------------------------------------------
+
+
+def _errors_into(form, exc: ValidationError) -> None:
+    """A service's refusal (its model checks, or a race) shown on the form's own fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _group_for_new_member(request):
+    """The group a new person is created for ("add a member whose name is not yet in
+    Haven"), when the user may add members."""
+    pk = request.POST.get("group") or ""
+    if not pk or not request.user.has_perm("casework.add_groupmembership"):
+        return None
+    try:
+        return m.Group.objects.filter(pk=pk).first()
+    except ValidationError:
+        return None
+
+
+@staff_required
+def person_new(request):
+    """A person and every name they are known by, in any script. Reached also from a
+    group's member search when nobody was found: the typed name comes in a POST (never in a
+    URL), and the new person joins the group."""
+    _need(request, "casework.add_person")
+    group = _group_for_new_member(request)
+    starting = request.method == "POST" and request.POST.get("start") == "1"
+    bound = request.method == "POST" and not starting
+    form = forms.PersonForm(request.POST if bound else None)
+    initial = (
+        [{"full_name": request.POST.get("q", "")[:300], "is_primary": True}] if starting else []
+    )
+    names = forms.PersonNameFormSet(
+        request.POST if bound else None, instance=m.Person(), prefix="names", initial=initial
+    )
+    if bound and form.is_valid() & names.is_valid():
+        data = {f: form.cleaned_data[f] for f in forms.PersonForm.Meta.fields}
+        given = [
+            services.NameInput(
+                full_name=f.cleaned_data["full_name"],
+                script=f.cleaned_data.get("script") or "",
+                is_primary=bool(f.cleaned_data.get("is_primary")),
+            )
+            for f in names.forms
+            if f.cleaned_data.get("full_name") and not names._should_delete_form(f)
+        ]
+        try:
+            with transaction.atomic():
+                person = services.person_create(names=given, by=request.user, **data)
+                if group is not None:
+                    services.group_member_add(group=group, person=person, by=request.user)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Person created."))
+            if group is not None:
+                return redirect("casework:group", pk=group.pk)
+            return redirect("casework:person", pk=person.pk)
+    return render(
+        request,
+        "casework/person_form.html",
+        {"form": form, "names": names, "person": None, "group": group},
+    )
+
+
+@staff_required
+def person_edit(request, pk):
+    _need(request, "casework.change_person")
+    person = _person_or_404(request, pk)
+    person = m.Person.objects.get(pk=person.pk)  # the plain row, without the page's extras
+    form = forms.PersonForm(request.POST or None, instance=person)
+    names = forms.PersonNameFormSet(request.POST or None, instance=person, prefix="names")
+    if request.method == "POST" and form.is_valid() & names.is_valid():
+        changed = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            with transaction.atomic():
+                person = services.person_update(person=person, by=request.user, **changed)
+                _save_names(names, person=person, by=request.user)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("casework:person", pk=person.pk)
+    audit_page_read(request, person)
+    return render(
+        request,
+        "casework/person_form.html",
+        {"form": form, "names": names, "person": person, "group": None},
+    )
+
+
+def _save_names(names, *, person, by) -> None:
+    """Each name through its service, so a new primary name demotes the old one and every
+    change is in the history with its user. Additions first: a person always has a name."""
+    for f in names.forms:
+        adding = f.instance._state.adding
+        if adding and f.cleaned_data.get("full_name") and not names._should_delete_form(f):
+            services.person_name_add(
+                person=person,
+                full_name=f.cleaned_data["full_name"],
+                script=f.cleaned_data.get("script") or "",
+                is_primary=bool(f.cleaned_data.get("is_primary")),
+                by=by,
+            )
+    for f in names.forms:
+        if f.instance._state.adding:
+            continue
+        if names._should_delete_form(f):
+            services.person_name_delete(name=f.instance, by=by)
+        elif f.has_changed():
+            services.person_name_update(
+                name=f.instance,
+                by=by,
+                **{k: f.cleaned_data[k] for k in ("full_name", "script", "is_primary")},
+            )
+
+
+@staff_required
+def detention_edit(request, person_pk, pk=None):
+    """Record a detention, or correct one."""
+    _need(request, "casework.change_detention" if pk else "casework.add_detention")
+    person = _person_or_404(request, person_pk)
+    detention = get_object_or_404(m.Detention, pk=pk, person=person) if pk else None
+    form = forms.DetentionForm(request.POST or None, instance=detention)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if detention is None:
+                data = {f: form.cleaned_data[f] for f in forms.DETENTION_FIELDS}
+                services.detention_record(person=person, by=request.user, **data)
+            else:
+                data = {f: form.cleaned_data[f] for f in form.changed_data}
+                services.detention_update(detention=detention, by=request.user, **data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Detention saved."))
+            return redirect(reverse("casework:person", args=[person.pk]) + "#h-detention")
+    return render(
+        request,
+        "casework/record_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Correct the detention") if pk else _("Record a detention"),
+        },
+    )
+
+
+@staff_required
+def detention_transfer(request, person_pk, pk):
+    """Moved from the camp to Osh: one form, both ends recorded."""
+    _need(request, "casework.add_detention")
+    _need(request, "casework.change_detention")
+    person = _person_or_404(request, person_pk)
+    detention = get_object_or_404(
+        m.Detention.objects.select_related("facility"), pk=pk, person=person
+    )
+    if detention.ended_on is not None:
+        raise Http404
+    form = forms.TransferForm(request.POST or None, detention=detention)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        extra = {"authorised_until": data["authorised_until"]} if data["authorised_until"] else {}
+        try:
+            services.detention_transfer(
+                detention=detention,
+                to_facility=data["to_facility"],
+                moved_on=data["moved_on"],
+                by=request.user,
+                **extra,
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Transfer recorded."))
+            return redirect(reverse("casework:person", args=[person.pk]) + "#h-detention")
+    return render(
+        request,
+        "casework/record_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Record a transfer from %(facility)s")
+            % {"facility": detention.facility or _("the current place")},
+        },
+    )
+
+
+@staff_required
+def return_edit(request, person_pk):
+    """The person's return (one per person): recorded, or corrected."""
+    person = _person_or_404(request, person_pk)
+    record = m.Return.objects.filter(person=person).first()
+    _need(request, "casework.change_return" if record else "casework.add_return")
+    form = forms.ReturnForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if record is None:
+                data = {f: form.cleaned_data[f] for f in forms.ReturnForm.Meta.fields}
+                services.return_record(person=person, by=request.user, **data)
+            else:
+                data = {f: form.cleaned_data[f] for f in form.changed_data}
+                services.return_update(record=record, by=request.user, **data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Return saved."))
+            return redirect("casework:person", pk=person.pk)
+    return render(
+        request,
+        "casework/record_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Correct the return") if record else _("Record a return"),
+        },
+    )

@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings
 from accounts.roles import STAFF_ROLES
 from casework import models as m
 from casework.access import PERSON_PATH, visible
+from casework.validation import COUNTRY_FIELDS, record_errors
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -125,9 +126,15 @@ class CaseworkSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        for name in COUNTRY_FIELDS & attrs.keys():
+            attrs[name] = (attrs[name] or "").strip().upper()
         instance = self.candidate(attrs)
         self.validate_candidate(instance)
-        errors: dict[str, list] = {}
+        # The checks the pages' forms make too (countries, dates not in the future, assignee
+        # roles, UNHCR numbers): casework.validation.
+        errors: dict[str, list] = record_errors(
+            instance, fields=None if self.instance is None else attrs.keys()
+        )
         for constraint in instance._meta.constraints:
             if constraint.name in self.constraints_handled_by_service:
                 continue
@@ -206,6 +213,9 @@ class PersonSerializer(CaseworkSerializer):
         model = m.Person
         fields = PERSON_FIELDS
         read_only_fields = ("case_number", "primary_name")
+        # DRF's own unique check answers "already exists" even when the holder is a person
+        # the user may not see; casework.validation answers the same whoever holds it.
+        extra_kwargs = {"unhcr_number": {"validators": []}}
 
     def validate_unhcr_number(self, value):
         # An empty number is no number: stored as NULL so that uniqueness ignores it.

@@ -74,6 +74,7 @@ def test_caseworker_logs_the_osh_group_and_a_welfare_check(browse, language):
     page.wait_for_url(re.compile(r"/persons/[0-9a-f-]+/$"))
     page.fill("#id_seen_by", "lawyer")
     page.fill("#id_condition", "health poor")
+    page.check("#id_contact_confirmed_0")  # "yes": answered each time, never pre-ticked
     page.locator("#welfare-box form button[type=submit]").click()
     page.wait_for_selector("#welfare-box .ok")
     assert "health poor" in page.locator("#welfare-box").inner_text()
