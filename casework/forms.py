@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 
 from . import models as m
-from .validation import FUTURE, normalise_countries, record_errors
+from .countries import is_country_code
+from .validation import COUNTRY_FIELDS, FUTURE, NOT_A_CODE, normalise_countries, record_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -25,10 +26,35 @@ def _dates(form: forms.ModelForm) -> None:
             f.widget = DATETIME
 
 
+class CountryField(forms.CharField):
+    """An ISO 3166 code from the project's list; a name typed instead is told the code."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        super().__init__(max_length=60, **kwargs)
+        self.widget.attrs.update({"size": 3, "autocapitalize": "characters"})
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not is_country_code(value):
+            raise forms.ValidationError(NOT_A_CODE)
+
+
 class CheckedModelForm(forms.ModelForm):
     """A model form that makes the checks the API's serializers make (casework.validation:
     countries from the project's list, no date in the future, assignees in their role, UNHCR
     numbers answered the same whoever holds them), on the fields the form sets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in COUNTRY_FIELDS & self.fields.keys():
+            old = self.fields[name]
+            self.fields[name] = CountryField(
+                required=old.required, label=old.label, help_text=old.help_text
+            )
 
     def _post_clean(self):
         normalise_countries(self.instance)
@@ -365,8 +391,6 @@ class PersonForm(CheckedModelForm):
         # Only users holding the role are offered (casework.validation refuses anyone else).
         self.fields["assigned_caseworker"].queryset = _role_users(Role.CASEWORKER)
         self.fields["assigned_lawyer"].queryset = _role_users(Role.LAWYER)
-        for name in ("citizenship", "country_of_origin"):
-            self.fields[name].widget.attrs.update({"size": 3, "autocapitalize": "characters"})
 
 
 class BasePersonNameFormSet(forms.BaseInlineFormSet):
