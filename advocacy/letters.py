@@ -95,14 +95,47 @@ def compile_template(source: str):
         raise TemplateError(_("The template cannot be used: %(error)s") % {"error": exc}) from exc
 
 
+# The shape of letter_context, with invented values: what a trial render at save is given.
+TRIAL_CONTEXT = {
+    "language": "en",
+    "reference": "HV-UA-2026-001",
+    "update_line": "",
+    "title": "Imminent extradition",
+    "summary": "A man faces extradition.\n\nHe was detained in June.",
+    "asks": ["Do not extradite him.", "Allow him to see his lawyer."],
+    "persons": "an ethnic Uzbek man",
+    "send_before": "31 December 2026",
+    "cosigners": ["Example Rights Centre"],
+    "recipient": {
+        "title": "Prosecutor General",
+        "name": "Invented Name",
+        "institution": "Office of the Prosecutor General",
+        "salutation": "Dear Prosecutor General",
+    },
+}
+
+
 def validate_template(subject: str, body: str) -> None:
+    """Refuse a template that does not compile, and one that compiles but fails when
+    rendered (a filter given a bad argument: `{{ summary|wordwrap:"wide" }}`): a trial
+    render with invented values of the letter context's shape, at save, rather than a
+    failed letter batch later."""
     from django.core.exceptions import ValidationError
 
     try:
-        compile_template(subject)
-        compile_template(body)
+        templates = [compile_template(subject), compile_template(body)]
     except TemplateError as exc:
         raise ValidationError(str(exc)) from exc
+    for template in templates:
+        try:
+            render_sandboxed(template, TRIAL_CONTEXT)
+        except Exception as exc:  # noqa: BLE001 - any failure of a filter's own code
+            raise ValidationError(
+                _(
+                    "The template fails when a letter is made from it (%(error)s): check the filters' arguments."
+                )
+                % {"error": f"{type(exc).__name__}: {exc}"}
+            ) from exc
 
 
 def freeze(value):
@@ -219,10 +252,39 @@ def font_configuration():
     return FontConfiguration()
 
 
+def static_only_fetcher():
+    """WeasyPrint's URL fetcher for letters: the project's own static files and inline
+    `data:` URLs, nothing else. An `<img src="file:///etc/passwd">`, a loopback address or
+    any web address in the HTML is refused (WeasyPrint logs it and leaves the resource out),
+    so a letter cannot read the server's files or reach its network."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from weasyprint.urls import URLFetcher
+
+    roots = [Path(p).resolve() for p in [*settings.STATICFILES_DIRS, settings.STATIC_ROOT]]
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                from urllib.request import url2pathname
+
+                path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError("Haven letters load only the project's static files.")
+
+    return StaticOnlyFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
 def html_to_pdf(html: str, *, font_config=None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None).write_pdf(font_config=font_config)
+    return HTML(string=html, base_url=None, url_fetcher=static_only_fetcher()).write_pdf(
+        font_config=font_config
+    )
 
 
 def _document_context(doc: dict) -> dict:
