@@ -20,6 +20,7 @@ from accounts.roles import STAFF_ROLES, user_roles
 
 from .access import can_see_person
 from .import_models import ImportBatch, ImportMapping, ImportRow
+from .import_privacy import row_view
 from .import_views import batches_for
 from .importing import (
     ImportFileError,
@@ -84,26 +85,21 @@ class MergeSerializer(serializers.Serializer):
 
 
 def row_json(row: ImportRow, user) -> dict:
-    candidate = None
-    changes = {}
-    if row.candidate is not None:
-        candidate = {"case_number": row.candidate.case_number}
-        if can_see_person(user, row.candidate):
-            candidate.update(id=str(row.candidate.pk), name=row.candidate.primary_name)
-            changes = row.changes
+    # A person the user may not see: "matches a record you cannot see", nothing of it.
+    shown = row_view(row, user)
     return {
         "line_number": row.line_number,
         "outcome": row.outcome,
-        "score": row.score,
-        "reasons": row.reasons,
-        "candidate": candidate,
+        "score": shown["score"],
+        "reasons": shown["reasons"],
+        "candidate": shown["candidate"],
         "candidate_line": row.candidate_line,
         "errors": row.errors,
         "warnings": row.warnings,
         "decision": row.decision,
         "names": row.data.get("names", []),
         # What the row adds to the matched person, and values it leaves alone (conflicts).
-        "changes": changes,
+        "changes": shown["changes"],
     }
 
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.mixins import audit_page_read
 
-from .access import can_see_person
 from .exports import export_persons_csv
 from .import_models import IMPORT_FIELDS, BatchStatus, ImportBatch, ImportMapping
+from .import_privacy import row_view
 from .importing import (
     ASYNC_ROWS,
     ImportFileError,
@@ -112,8 +112,12 @@ def mapping_new(request):
 def _rows_for_display(batch, user):
     rows = list(batch.rows.select_related("candidate").order_by("line_number")[:2000])
     for row in rows:
-        # A restricted candidate the user may not see is shown by case number only.
-        row.candidate_visible = row.candidate is not None and can_see_person(user, row.candidate)
+        # A restricted candidate the user may not see: "matches a record you cannot see — ask
+        # an admin", without its case number, score or reasons (casework.import_privacy).
+        shown = row_view(row, user)
+        row.hidden_match = shown["hidden"]
+        row.shown_reasons, row.shown_score = shown["reasons"], shown["score"]
+        row.candidate_visible = row.candidate is not None and not row.hidden_match
         # What the row adds to its person, unless someone decided it is not that person.
         attached = row.candidate_visible and row.decision not in ("new", "skip")
         row.change_lines = describe_changes(row.changes) if attached else []

@@ -825,8 +825,8 @@ def commit_problems(batch: ImportBatch, by, rows: list[ImportRow] | None = None)
             action == RowDecision.MATCH and row.candidate and not can_see_person(by, row.candidate)
         ):
             problems.append(
-                _("line %(n)s: matches %(case)s, a restricted record you cannot see")
-                % {"n": row.line_number, "case": row.candidate.case_number}
+                _("line %(n)s: matches a record you cannot see — ask an admin")
+                % {"n": row.line_number}
             )
     # Who would get each UNHCR number: a new person, or a matched person who had none.
     owners: dict[str, set] = {}

@@ -79,7 +79,7 @@ def test_the_import_list_page_takes_a_fixed_number_of_queries(
         client.get(reverse("imports:list"))
 
 
-def test_api_preview_shows_a_restricted_match_by_case_number_only(client_for, caseworker):
+def test_preview_says_only_that_a_restricted_match_exists(client_for, caseworker):
     other = UserFactory(username="cw2", roles=["caseworker"])
     hidden = PersonFactory(
         name="Абдуллаев Рустам",
@@ -99,10 +99,16 @@ def test_api_preview_shows_a_restricted_match_by_case_number_only(client_for, ca
     assert response.status_code == 201
     detail = client.get(reverse("imports:api_batch", args=[response.json()["id"]])).json()
     row = detail["rows"][0]
-    assert row["candidate"] == {"case_number": hidden.case_number}
-    assert "Абдуллаев" not in str(detail)
+    assert row["candidate"] is None and row["score"] is None and row["changes"] == {}
+    assert row["reasons"] == ["matches a record you cannot see — ask an admin"]
+    page = client.get(reverse("imports:detail", args=[response.json()["id"]])).content.decode()
+    assert "matches a record you cannot see — ask an admin" in page
     commit = client.post(reverse("imports:api_commit", args=[response.json()["id"]]))
-    assert commit.status_code == 409 and "restricted" in commit.json()["detail"]
+    assert commit.status_code == 409 and "cannot see" in commit.json()["detail"]
+    for text in (str(detail), page, commit.content.decode()):
+        # No case number, no name, no reason saying what the hidden record holds.
+        assert hidden.case_number not in text and "Абдуллаев" not in text
+        assert "same UNHCR number" not in text and "same date of birth" not in text
 
 
 def test_duplicates_list_only_visible_persons_and_merge_through_the_api(client_for, caseworker):
