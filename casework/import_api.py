@@ -223,6 +223,8 @@ class ScanSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
     progress_percent = serializers.IntegerField()
     pair_count = serializers.IntegerField()
+    # Why the last refresh failed (e.g. the task queue cannot be reached); empty otherwise.
+    error = serializers.CharField(allow_blank=True)
 
 
 class PairSerializer(serializers.Serializer):
@@ -242,6 +244,7 @@ def scan_json(scan) -> dict:
         "computed_at": scan.computed_at,
         "progress_percent": scan.progress_percent,
         "pair_count": scan.pair_count,
+        "error": scan.error if scan.status == "failed" else "",
     }
 
 
@@ -278,10 +281,12 @@ class DuplicatesRefresh(APIView):
 
     permission_classes = [CanImport]
 
-    @extend_schema(request=None, responses={202: ScanSerializer})
+    @extend_schema(request=None, responses={202: ScanSerializer, 503: ScanSerializer})
     def post(self, request):
         scan = duplicates_refresh(by=request.user)
-        return Response(ScanSerializer(scan_json(scan)).data, status=status.HTTP_202_ACCEPTED)
+        # 503 with the reason when the task could not be queued (ScanSerializer's `error`).
+        code = status.HTTP_503_SERVICE_UNAVAILABLE if scan.status == "failed" else 202
+        return Response(ScanSerializer(scan_json(scan)).data, status=code)
 
 
 class Merge(APIView):

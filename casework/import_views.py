@@ -220,7 +220,9 @@ def duplicates(request):
 @import_right
 @require_POST
 def duplicates_refresh_view(request):
-    duplicates_refresh(by=request.user)
+    scan = duplicates_refresh(by=request.user)
+    if scan.status == "failed" and scan.error:
+        messages.error(request, scan.error)
     return redirect("imports:duplicates")
 
 

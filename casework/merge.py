@@ -10,6 +10,7 @@ relationship between the two) is dropped, and the drop is listed on the `PersonM
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
@@ -20,12 +21,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .access import can_see_person, person_visibility_q
 from .bulk import insert
 from .import_models import DuplicateDismissal, DuplicatePair, DuplicateScan, ScanStatus
 from .models import Person, PersonMerge, PersonName
+
+log = logging.getLogger(__name__)
 
 # Fields of the merged person copied to the kept one when the kept one has no value.
 FILLABLE_FIELDS = (
@@ -226,7 +230,6 @@ def _stale_before():
 def duplicates_refresh(*, by) -> DuplicateScan:
     """Ask for the duplicate list to be computed again, now, in a task; a no-op while a scan
     is queued or running (unless that scan went stale with a dead worker)."""
-    from .tasks import duplicates_compute_task
 
     duplicate_scan()
     now = timezone.now()
@@ -246,8 +249,33 @@ def duplicates_refresh(*, by) -> DuplicateScan:
         )
     )
     if claimed:
-        transaction.on_commit(duplicates_compute_task.delay)
+        transaction.on_commit(_send_duplicates_compute)
     return DuplicateScan.objects.get(pk=1)
+
+
+QUEUE_UNREACHABLE = gettext_lazy(
+    "The list could not be sent to the worker: the task queue cannot be reached (%(error)s). "
+    "Check that Redis answers (REDIS_URL) or that the folder var/broker/ can be written; the "
+    "hourly computation will run once it can."
+)
+
+
+def _send_duplicates_compute() -> None:
+    """Publish the scan; when the queue cannot be reached, the scan says why (the page and the
+    API show it) instead of the request failing with a 500."""
+    from config.celery import ensure_broker_folders
+
+    from .tasks import duplicates_compute_task
+
+    try:
+        ensure_broker_folders()
+        duplicates_compute_task.delay()
+    except Exception as exc:  # noqa: BLE001 - any broker failure: say it, don't crash the page
+        log.exception("duplicates: could not enqueue the scan")
+        DuplicateScan.objects.filter(pk=1).update(
+            status=ScanStatus.FAILED,
+            error=str(QUEUE_UNREACHABLE % {"error": type(exc).__name__})[:500],
+        )
 
 
 def duplicates_compute() -> bool:
