@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import authz
+        from .logging import install_on_server_loggers
         from .roles import sync_role_permissions
 
+        install_on_server_loggers()
         post_migrate.connect(sync_role_permissions, dispatch_uid="haven_sync_role_permissions")
         authz.connect()

@@ -25,6 +25,21 @@ _OWN_WORDS = frozenset(
 )
 
 
+# A value of a query parameter that carries names (search words, a name typed in a form),
+# whatever its spelling or case: "?q=abdullaev", "&full_name=Rustam+A".
+_NAME_PARAM = re.compile(
+    r"([?&;](?:q|query|search|name|names|full_name|first_name|last_name|patronymic)=)"
+    r"[^&;\s\"']*",
+    re.IGNORECASE,
+)
+# Cyrillic percent-encoded in a URL (UTF-8 lead bytes D0-D4): "%D0%90%D0%B1...".
+_ENCODED_CYRILLIC = re.compile(r"(?:%D[0-4]%[89AB][0-9A-F])+", re.IGNORECASE)
+
+# The loggers that print request lines (with their query strings) outside Django's own
+# handlers: gunicorn's access and error logs, and runserver's.
+SERVER_LOGGERS = ("gunicorn.access", "gunicorn.error", "django.server")
+
+
 def _redact_match(match: re.Match) -> str:
     if set(match.group(0).split()) <= _OWN_WORDS:
         return match.group(0)
@@ -32,6 +47,8 @@ def _redact_match(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
+    text = _NAME_PARAM.sub(r"\1[redacted]", text)
+    text = _ENCODED_CYRILLIC.sub("[redacted]", text)
     text = _NAME_LIKE.sub(_redact_match, text)
     return _CYRILLIC_WORD.sub("[redacted]", text)
 
@@ -49,3 +66,12 @@ class RedactPersonalData(logging.Filter):
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+def install_on_server_loggers() -> None:
+    """The filter on the loggers that print request lines, on the logger itself, so that it
+    applies whatever handler gunicorn or runserver gives them."""
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
+            logger.addFilter(RedactPersonalData())

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.audit import record_read
@@ -112,6 +113,18 @@ def _integrity_errors(text: str) -> dict:
 # --- persons and names -----------------------------------------------------------------------
 
 
+class ReadByPost(HavenModelPermission):
+    """A read sent as POST (a search whose words are names): needs the view permission."""
+
+    perms_map = {**HavenModelPermission.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class PersonSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100, help_text="Name in any script, e.g. Abdullaev, Abdullayev or Абдуллаев."
+    )
+
+
 @extend_schema_view(
     create=extend_schema(request=s.PersonCreateSerializer, responses={201: s.PersonSerializer})
 )
@@ -127,6 +140,23 @@ class PersonViewSet(CaseworkViewSet):
 
     def get_serializer_class(self):
         return s.PersonCreateSerializer if self.action == "create" else s.PersonSerializer
+
+    @extend_schema(request=PersonSearchSerializer, responses=s.PersonSerializer(many=True))
+    @action(detail=False, methods=["post"], permission_classes=[ReadByPost])
+    def search(self, request):
+        """Find a person by any name in any script, the words in the body: names never sit in
+        a URL, an access log or a Referer header (prefer this to `GET ?q=`). Paged and
+        filtered like the list; other filters may stay in the query string."""
+        form = PersonSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        self.search_text = form.validated_data["q"]
+        return self.list(request)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "search" and getattr(self, "search_text", None):
+            queryset = queryset.search(self.search_text)
+        return queryset
 
     def create_instance(self, serializer) -> None:
         data = dict(serializer.validated_data)
