@@ -64,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ],
         ("engine", "view", "*"),
         ("engine", "change", "deadline"),
+        ("engine", "add", "manualdeadline"),
+        ("engine", "change", "manualdeadline"),
     ],
     Role.COORDINATOR: [
         ("casework", "view", "*"),

@@ -68,6 +68,18 @@ def deadline_model():
     return optional_model("engine", "Deadline", "person", "due_on", "status")
 
 
+def manual_deadlines(person) -> list:
+    """Deadlines a lawyer added by hand, not yet done, with who added them."""
+    model = optional_model("engine", "ManualDeadline", "person", "due_on", "reason")
+    if model is None:
+        return []
+    return list(
+        model.objects.filter(person=person, done_on__isnull=True)
+        .select_related("added_by")
+        .order_by("due_on")
+    )
+
+
 def urgent_action_model():
     return optional_model("advocacy", "UrgentAction", "persons", "send_before", "status")
 

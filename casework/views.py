@@ -185,6 +185,9 @@ def _actions(request, person: m.Person) -> dict:
         "can_proceedings": user.has_perm("casework.add_appeal"),
         "can_groups": user.has_perm("casework.add_groupmembership"),
         "ua_draft_url": ua_draft if user.has_perm("advocacy.add_urgentaction") else None,
+        "manual_deadline_url": url_or_none("engine:manual-deadline-new", person.pk)
+        if user.has_perm("engine.add_manualdeadline")
+        else None,
         "edit_url": reverse("casework:person-edit", args=[person.pk])
         if user.has_perm("casework.change_person")
         else None,
@@ -209,6 +212,7 @@ def person_detail(request, pk):
         "risk_reasons": selectors.reasons_of(risk),
         "risk_available": selectors.risk_model() is not None,
         "deadlines": selectors.open_deadlines(by_source),
+        "manual_deadlines": selectors.manual_deadlines(person),
         "deadlines_available": selectors.deadline_model() is not None,
         "detentions": list(person.detentions.select_related("facility")),
         "welfare_checks": list(person.welfare_checks.all()[:5]),

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import manual, views
 
 app_name = "engine"
 urlpatterns = [
     path("deadlines/", views.deadline_list, name="deadlines"),
     path("board/", views.board, name="board"),
+    path(
+        "persons/<uuid:person_pk>/deadlines/new/",
+        manual.manual_deadline_new,
+        name="manual-deadline-new",
+    ),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox-read"),
     path("inbox/preferences/", views.alert_preferences, name="alert-preferences"),

@@ -10,6 +10,7 @@ from .deadlines import (
     Reminder,
     hash_token,
 )
+from .manual import ManualDeadline
 from .risk import RiskAssessment, RiskLevel, RiskSignal, RiskThreshold
 from .rules import AdjustmentKind, CalendarAdjustment, Rule
 
@@ -22,6 +23,7 @@ __all__ = [
     "AlertPreference",
     "DeliveryStatus",
     "Digest",
+    "ManualDeadline",
     "RiskAssessment",
     "RiskLevel",
     "RiskSignal",
