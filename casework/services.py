@@ -185,14 +185,19 @@ def welfare_check_record(*, person: Person, by=None, **fields) -> WelfareCheck:
     return check
 
 
+def _changed(obj, *, by, fields: dict, exclude=()):
+    """`obj` with `fields` set, checked on those fields, saved with who changed it."""
+    for field, value in fields.items():
+        setattr(obj, field, value)
+    _checked(_stamp(obj, by), fields=fields.keys(), exclude=exclude)
+    obj.save()
+    return obj
+
+
 @transaction.atomic
 def person_update(*, person: Person, by=None, **fields) -> Person:
     """Change a person's own fields (names have their services above)."""
-    for field, value in fields.items():
-        setattr(person, field, value)
-    _checked(_stamp(person, by), fields=fields.keys(), exclude=["case_number"])
-    person.save()
-    return person
+    return _changed(person, by=by, fields=fields, exclude=["case_number"])
 
 
 @transaction.atomic
@@ -205,11 +210,7 @@ def detention_record(*, person: Person, by=None, **fields) -> Detention:
 
 @transaction.atomic
 def detention_update(*, detention: Detention, by=None, **fields) -> Detention:
-    for field, value in fields.items():
-        setattr(detention, field, value)
-    _checked(_stamp(detention, by), fields=fields.keys(), exclude=["person"])
-    detention.save()
-    return detention
+    return _changed(detention, by=by, fields=fields, exclude=["person"])
 
 
 @transaction.atomic
@@ -249,8 +250,4 @@ def return_record(*, person: Person, by=None, **fields) -> Return:
 
 @transaction.atomic
 def return_update(*, record: Return, by=None, **fields) -> Return:
-    for field, value in fields.items():
-        setattr(record, field, value)
-    _checked(_stamp(record, by), fields=fields.keys(), exclude=["person"])
-    record.save()
-    return record
+    return _changed(record, by=by, fields=fields, exclude=["person"])

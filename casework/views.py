@@ -10,7 +10,7 @@ is a 404, the same answer as a person who does not exist.
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -565,34 +565,48 @@ def _save_names(names, *, person, by) -> None:
             )
 
 
+def _record_page(request, *, person, form, save, saved: str, next_url: str, title: str):
+    """The create/edit page of one fact of a person: on a valid POST, `save(form)` (a
+    service) and back to the person page; a service's refusal lands on the form's fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(next_url)
+    return render(
+        request, "casework/record_form.html", {"person": person, "form": form, "title": title}
+    )
+
+
+def _create_or_update(form, *, instance, create, update):
+    """A new row from every field of the form; a change from the fields it changed."""
+    if instance is None:
+        return create(**{f: form.cleaned_data[f] for f in form._meta.fields})
+    return update(**{f: form.cleaned_data[f] for f in form.changed_data})
+
+
 @staff_required
 def detention_edit(request, person_pk, pk=None):
     """Record a detention, or correct one."""
     _need(request, "casework.change_detention" if pk else "casework.add_detention")
     person = _person_or_404(request, person_pk)
     detention = get_object_or_404(m.Detention, pk=pk, person=person) if pk else None
-    form = forms.DetentionForm(request.POST or None, instance=detention)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if detention is None:
-                data = {f: form.cleaned_data[f] for f in forms.DETENTION_FIELDS}
-                services.detention_record(person=person, by=request.user, **data)
-            else:
-                data = {f: form.cleaned_data[f] for f in form.changed_data}
-                services.detention_update(detention=detention, by=request.user, **data)
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
-            messages.success(request, _("Detention saved."))
-            return redirect(reverse("casework:person", args=[person.pk]) + "#h-detention")
-    return render(
+    return _record_page(
         request,
-        "casework/record_form.html",
-        {
-            "person": person,
-            "form": form,
-            "title": _("Correct the detention") if pk else _("Record a detention"),
-        },
+        person=person,
+        form=forms.DetentionForm(request.POST or None, instance=detention),
+        save=lambda form: _create_or_update(
+            form,
+            instance=detention,
+            create=partial(services.detention_record, person=person, by=request.user),
+            update=partial(services.detention_update, detention=detention, by=request.user),
+        ),
+        saved=_("Detention saved."),
+        next_url=reverse("casework:person", args=[person.pk]) + "#h-detention",
+        title=_("Correct the detention") if pk else _("Record a detention"),
     )
 
 
@@ -607,32 +621,27 @@ def detention_transfer(request, person_pk, pk):
     )
     if detention.ended_on is not None:
         raise Http404
-    form = forms.TransferForm(request.POST or None, detention=detention)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
         extra = {"authorised_until": data["authorised_until"]} if data["authorised_until"] else {}
-        try:
-            services.detention_transfer(
-                detention=detention,
-                to_facility=data["to_facility"],
-                moved_on=data["moved_on"],
-                by=request.user,
-                **extra,
-            )
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
-            messages.success(request, _("Transfer recorded."))
-            return redirect(reverse("casework:person", args=[person.pk]) + "#h-detention")
-    return render(
+        services.detention_transfer(
+            detention=detention,
+            to_facility=data["to_facility"],
+            moved_on=data["moved_on"],
+            by=request.user,
+            **extra,
+        )
+
+    return _record_page(
         request,
-        "casework/record_form.html",
-        {
-            "person": person,
-            "form": form,
-            "title": _("Record a transfer from %(facility)s")
-            % {"facility": detention.facility or _("the current place")},
-        },
+        person=person,
+        form=forms.TransferForm(request.POST or None, detention=detention),
+        save=save,
+        saved=_("Transfer recorded."),
+        next_url=reverse("casework:person", args=[person.pk]) + "#h-detention",
+        title=_("Record a transfer from %(facility)s")
+        % {"facility": detention.facility or _("the current place")},
     )
 
 
@@ -642,26 +651,17 @@ def return_edit(request, person_pk):
     person = _person_or_404(request, person_pk)
     record = m.Return.objects.filter(person=person).first()
     _need(request, "casework.change_return" if record else "casework.add_return")
-    form = forms.ReturnForm(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if record is None:
-                data = {f: form.cleaned_data[f] for f in forms.ReturnForm.Meta.fields}
-                services.return_record(person=person, by=request.user, **data)
-            else:
-                data = {f: form.cleaned_data[f] for f in form.changed_data}
-                services.return_update(record=record, by=request.user, **data)
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
-            messages.success(request, _("Return saved."))
-            return redirect("casework:person", pk=person.pk)
-    return render(
+    return _record_page(
         request,
-        "casework/record_form.html",
-        {
-            "person": person,
-            "form": form,
-            "title": _("Correct the return") if record else _("Record a return"),
-        },
+        person=person,
+        form=forms.ReturnForm(request.POST or None, instance=record),
+        save=lambda form: _create_or_update(
+            form,
+            instance=record,
+            create=partial(services.return_record, person=person, by=request.user),
+            update=partial(services.return_update, record=record, by=request.user),
+        ),
+        saved=_("Return saved."),
+        next_url=reverse("casework:person", args=[person.pk]),
+        title=_("Correct the return") if record else _("Record a return"),
     )
