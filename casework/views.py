@@ -29,7 +29,7 @@ from accounts.roles import STAFF_ROLES, Role, user_roles
 
 from . import forms, selectors, services
 from . import models as m
-from .access import visible
+from .access import can_see_person, visible
 
 PAGE_SIZE = 25
 
@@ -505,6 +505,10 @@ def person_new(request):
             messages.success(request, _("Person created."))
             if group is not None:
                 return redirect("casework:group", pk=group.pk)
+            if not can_see_person(request.user, person):
+                # Restricted to staff the creator did not include: the page would be a 404.
+                messages.info(request, _("The record is restricted to its assigned staff."))
+                return redirect("casework:persons")
             return redirect("casework:person", pk=person.pk)
     return render(
         request,

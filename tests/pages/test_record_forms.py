@@ -353,3 +353,46 @@ def test_a_court_decision_in_the_future_and_a_country_name_are_refused(lawyer, c
     errors = response.context["form"].errors
     assert "country" in errors and "decided_on" in errors
     assert not m.Appeal.objects.exists()
+
+
+def test_making_another_name_primary_demotes_the_old_one(caseworker, client_for):
+    person = f.PersonFactory(name="Old Primary")
+    old = person.names.get()
+    other = m.PersonName.objects.create(person=person, full_name="Новое Имя", script="cyrillic")
+    data = _person_post(
+        **{
+            "names-TOTAL_FORMS": "2",
+            "names-INITIAL_FORMS": "2",
+            "names-0-id": str(old.pk),
+            "names-0-full_name": "Old Primary",
+            "names-0-script": "",
+            "names-0-is_primary": "",
+            "names-1-id": str(other.pk),
+            "names-1-full_name": "Новое Имя",
+            "names-1-script": "cyrillic",
+            "names-1-is_primary": "on",
+            "citizenship": "UZ",
+        }
+    )
+    response = client_for(caseworker).post(reverse("casework:person-edit", args=[person.pk]), data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.primary_name == "Новое Имя"
+    assert list(person.names.filter(is_primary=True)) == [other]
+
+
+def test_the_person_form_speaks_russian(caseworker, client_for):
+    client = client_for(caseworker)
+    client.cookies["django_language"] = "ru"
+    page = client.get(reverse("casework:person-new")).content.decode()
+    assert "Имена во всех написаниях" in page
+
+
+def test_a_restricted_person_created_without_the_creator_goes_back_to_the_list(
+    caseworker, client_for
+):
+    response = client_for(caseworker).post(
+        reverse("casework:person-new"), _person_post(confidentiality="restricted")
+    )
+    assert response["Location"] == reverse("casework:persons")
+    assert m.Person.objects.get().is_restricted
