@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
             )
         ],
         ("engine", "view", "*"),
+        *[("documents", action, "document") for action in ("view", "add", "delete")],
     ],
     Role.LAWYER: [
         ("casework", "view", "*"),
@@ -64,10 +65,13 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ],
         ("engine", "view", "*"),
         ("engine", "change", "deadline"),
+        *[("documents", action, "document") for action in ("view", "add", "delete")],
+        *[("evidence", action, "evidencepack") for action in ("view", "add")],
     ],
     Role.COORDINATOR: [
         ("casework", "view", "*"),
         ("engine", "view", "*"),
+        ("documents", "view", "document"),
         ("advocacy", "view", "*"),
         ("advocacy", "add", "*"),
         ("advocacy", "change", "*"),
@@ -77,6 +81,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ("casework", "*", "*"),
         ("engine", "*", "*"),
         ("advocacy", "*", "*"),
+        ("documents", "*", "*"),
+        ("evidence", "*", "*"),
         ("accounts", "view", "*"),
         ("auth", "*", "*"),
     ],
