@@ -104,6 +104,7 @@ class ExtraditionRequestForm(forms.ModelForm):
             "decided_on",
             "notified_on",
             "diplomatic_assurances",
+            "scheduled_removal_at",
             "notes",
         ]
         widgets = {

@@ -369,6 +369,7 @@ class ExtraditionRequestSerializer(CaseworkSerializer):
             "decided_on",
             "notified_on",
             "diplomatic_assurances",
+            "scheduled_removal_at",
             "notes",
         )
 
@@ -402,6 +403,7 @@ class RemovalOrderSerializer(CaseworkSerializer):
             "issued_on",
             "notified_on",
             "scheduled_removal_on",
+            "scheduled_removal_at",
         )
 
 
