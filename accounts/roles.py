@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
             )
         ],
         ("engine", "view", "*"),
+        *[("documents", action, "document") for action in ("view", "add", "delete")],
     ],
     Role.LAWYER: [
         ("casework", "view", "*"),
@@ -66,10 +67,13 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ("engine", "change", "deadline"),
         ("engine", "add", "manualdeadline"),
         ("engine", "change", "manualdeadline"),
+        *[("documents", action, "document") for action in ("view", "add", "delete")],
+        *[("evidence", action, "evidencepack") for action in ("view", "add")],
     ],
     Role.COORDINATOR: [
         ("casework", "view", "*"),
         ("engine", "view", "*"),
+        ("documents", "view", "document"),
         ("advocacy", "view", "*"),
         ("advocacy", "add", "*"),
         ("advocacy", "change", "*"),
@@ -79,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ("casework", "*", "*"),
         ("engine", "*", "*"),
         ("advocacy", "*", "*"),
+        ("documents", "*", "*"),
+        ("evidence", "*", "*"),
         ("accounts", "view", "*"),
         ("auth", "*", "*"),
     ],

@@ -188,6 +188,7 @@ class ExtraditionRequestForm(CheckedModelForm):
             "decided_on",
             "notified_on",
             "diplomatic_assurances",
+            "scheduled_removal_at",
             "notes",
         ]
         widgets = {

@@ -645,6 +645,11 @@ class ExtraditionRequest(Record):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     diplomatic_assurances = models.BooleanField(_("diplomatic assurances offered"), default=False)
+    # The moment, not only the day: the ECtHR's last useful moment counts working hours back
+    # from it (engine/rule39.py).
+    scheduled_removal_at = models.DateTimeField(
+        _("scheduled removal (date and time)"), null=True, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
@@ -716,6 +721,9 @@ class RemovalOrder(Record):
     issued_on = models.DateField(_("issued on"))
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     scheduled_removal_on = models.DateField(_("scheduled removal on"), null=True, blank=True)
+    scheduled_removal_at = models.DateTimeField(
+        _("scheduled removal (date and time)"), null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:

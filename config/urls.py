@@ -18,9 +18,12 @@ urlpatterns = [
     path("api/", include("casework.api.urls")),
     path("api/engine/", include("engine.api_urls")),
     path("api/advocacy/", include("advocacy.api_urls")),
+    path("api/", include("documents.api_urls")),
     path("imports/", include("casework.import_urls")),
     path("engine/", include("engine.urls")),
     path("advocacy/", include("advocacy.urls")),
+    path("documents/", include("documents.urls")),
+    path("evidence/", include("evidence.urls")),
     path("", include("casework.urls")),
 ]
 

@@ -9,6 +9,7 @@ SWEEP_EVERY_SECONDS = 15 * 60
 OUTBOX_EVERY_SECONDS = 60
 DIGESTS_EVERY_SECONDS = 5 * 60
 DUPLICATES_EVERY_SECONDS = 60 * 60
+RULE39_EVERY_SECONDS = 15 * 60
 
 BEAT_SCHEDULE: dict = {
     "engine-sweep": {
@@ -37,5 +38,12 @@ BEAT_SCHEDULE: dict = {
         "task": "casework.tasks.duplicates_compute_task",
         "schedule": DUPLICATES_EVERY_SECONDS,
         "options": {"expires": DUPLICATES_EVERY_SECONDS - 60},
+    },
+    # Rule 39: an alert when less than a working day is left before the last useful moment
+    # to ask the ECtHR (engine/rule39.py); once per removal and recipient by the alert's key.
+    "evidence-rule39-alerts": {
+        "task": "evidence.tasks.rule39_alerts_task",
+        "schedule": RULE39_EVERY_SECONDS,
+        "options": {"expires": RULE39_EVERY_SECONDS - 60},
     },
 }

@@ -4,7 +4,9 @@ archive, and restore it into an empty database.
 Inside the encryption is a tar: `manifest.json` (when, row counts, the migration each app was
 at), `data.exactjson` (Django's JSON serialization with times to the microsecond, see
 ops/serializers.py; with natural keys, so content types and permissions map
-onto the target's own) and `media/` (generated letters and answers).
+onto the target's own), `media/` (generated letters and answers) and `documents/` (uploaded
+documents and evidence packs, copied as they are stored: encrypted under their own keys, which
+the rows hold wrapped by HAVEN_DOCUMENTS_KEY; restore on a server with the same key).
 """
 
 from __future__ import annotations
@@ -56,9 +58,19 @@ def _migration_state() -> dict[str, str]:
     return state
 
 
+def _files_under(root: Path) -> list[Path]:
+    # A ".partial" is an upload still being written: not a file of any row yet.
+    if not root.exists():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".partial")
+
+
+# Folders of files in the archive: its name there, and the setting that says where it lives.
+FILE_FOLDERS = (("media", "MEDIA_ROOT"), ("documents", "DOCUMENTS_ROOT"))
+
+
 def backup_create(*, target: Path, passphrase: str, stdout=None) -> dict:
     """Write the encrypted archive to `target`. Returns the manifest."""
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         data_path = Path(tmp) / "data.exactjson"
         with open(data_path, "w", encoding="utf-8") as out, transaction.atomic():
@@ -73,16 +85,16 @@ def backup_create(*, target: Path, passphrase: str, stdout=None) -> dict:
             )
             counts = row_counts()
         digest = hashlib.sha256(data_path.read_bytes()).hexdigest()
-        media_files = (
-            sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
-        )
+        folders = {name: Path(getattr(settings, setting)) for name, setting in FILE_FOLDERS}
+        files = [(name, root, p) for name, root in folders.items() for p in _files_under(root)]
         manifest = {
             "format": 1,
             "created_at": datetime.now(UTC).isoformat(),
             "rows": counts,
             "migrations": _migration_state(),
             "data_sha256": digest,
-            "media_files": len(media_files),
+            "media_files": sum(1 for name, _root, _p in files if name == "media"),
+            "document_files": sum(1 for name, _root, _p in files if name == "documents"),
         }
         tar_path = Path(tmp) / "backup.tar"
         with tarfile.open(tar_path, "w") as tar:
@@ -91,10 +103,10 @@ def backup_create(*, target: Path, passphrase: str, stdout=None) -> dict:
             info.size = len(raw)
             tar.addfile(info, io.BytesIO(raw))
             tar.add(data_path, arcname="data.exactjson")
-            for i, path in enumerate(media_files, 1):
-                tar.add(path, arcname=f"media/{path.relative_to(media_root)}")
-                if stdout and (i % 100 == 0 or i == len(media_files)):
-                    stdout.write(f"\r  files {i}/{len(media_files)}", ending="")
+            for i, (name, root, path) in enumerate(files, 1):
+                tar.add(path, arcname=f"{name}/{path.relative_to(root)}")
+                if stdout and (i % 100 == 0 or i == len(files)):
+                    stdout.write(f"\r  files {i}/{len(files)}", ending="")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(target.suffix + ".partial")
         with open(tar_path, "rb") as src, open(partial, "wb") as dst:
@@ -153,14 +165,13 @@ def backup_restore(*, source: Path, passphrase: str, stdout=None) -> dict:
             for model in reversed(list(_models_backed_up())):
                 model._default_manager.all().delete()
             management.call_command("loaddata", str(data_path), verbosity=0)
-        media_src = Path(tmp) / "media"
-        if media_src.exists():
-            media_root = Path(settings.MEDIA_ROOT)
-            for path in media_src.rglob("*"):
-                if path.is_file():
-                    dest = media_root / path.relative_to(media_src)
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_bytes(path.read_bytes())
+        for name, setting in FILE_FOLDERS:
+            folder = Path(tmp) / name
+            root = Path(getattr(settings, setting))
+            for path in _files_under(folder):
+                dest = root / path.relative_to(folder)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(path.read_bytes())
     got = row_counts()
     mismatched = {k: (v, got.get(k)) for k, v in manifest["rows"].items() if got.get(k) != v}
     if mismatched:

@@ -37,12 +37,17 @@ def _nonce(index: int) -> bytes:
 
 def encrypt_stream(source: BinaryIO, target: BinaryIO, passphrase: str) -> None:
     salt = os.urandom(16)
-    aead = AESGCM(derive_key(passphrase, salt))
     target.write(MAGIC + salt)
+    seal_chunks(source, target, AESGCM(derive_key(passphrase, salt)))
+
+
+def seal_chunks(source: BinaryIO, target: BinaryIO, aead: AESGCM, *, size: int = CHUNK) -> None:
+    """Write `source` to `target` as length-prefixed AES-GCM chunks (also used for documents,
+    under a per-file key: documents/crypto.py)."""
     index = 0
-    chunk = source.read(CHUNK)
+    chunk = source.read(size)
     while True:
-        following = source.read(CHUNK)
+        following = source.read(size)
         last = not following
         sealed = aead.encrypt(_nonce(index), chunk, b"last" if last else b"more")
         target.write(struct.pack(">I", len(sealed)) + sealed)
@@ -56,11 +61,24 @@ def decrypt_stream(source: BinaryIO, passphrase: str) -> Iterator[bytes]:
     if not header.startswith(MAGIC):
         raise BackupDecryptionError("This file is not a Haven backup archive.")
     aead = AESGCM(derive_key(passphrase, header[len(MAGIC) :]))
+    yield from open_chunks(
+        source,
+        aead,
+        altered="The archive cannot be decrypted: wrong passphrase, or the file was altered.",
+        truncated="The archive is truncated: its last part is missing.",
+    )
+
+
+def open_chunks(
+    source: BinaryIO, aead: AESGCM, *, altered: str, truncated: str, error=BackupDecryptionError
+) -> Iterator[bytes]:
+    """The plaintext of `seal_chunks`' output, chunk by chunk; raises `error` on a chunk that
+    does not authenticate or an end that is missing (a truncated file never reads as whole)."""
     index = 0
     while True:
         size_bytes = source.read(4)
         if len(size_bytes) < 4:
-            raise BackupDecryptionError("The archive is truncated: its last part is missing.")
+            raise error(truncated)
         (size,) = struct.unpack(">I", size_bytes)
         sealed = source.read(size)
         for marker in (b"more", b"last"):
@@ -73,7 +91,5 @@ def decrypt_stream(source: BinaryIO, passphrase: str) -> Iterator[bytes]:
                 return
             break
         else:
-            raise BackupDecryptionError(
-                "The archive cannot be decrypted: wrong passphrase, or the file was altered."
-            )
+            raise error(altered)
         index += 1

@@ -379,6 +379,7 @@ class ExtraditionRequestSerializer(CaseworkSerializer):
             "decided_on",
             "notified_on",
             "diplomatic_assurances",
+            "scheduled_removal_at",
             "notes",
         )
 
@@ -412,6 +413,7 @@ class RemovalOrderSerializer(CaseworkSerializer):
             "issued_on",
             "notified_on",
             "scheduled_removal_on",
+            "scheduled_removal_at",
         )
 
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "engine",
     "advocacy",
     "ops",
+    "documents",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("HAVEN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"  # never served publicly: generated letters are fetched through views
+# Uploaded documents and evidence packs: encrypted files outside MEDIA_ROOT (no URL maps to
+# them), read only through documents.views. The key wraps each file's own key (documents/crypto.py).
+DOCUMENTS_ROOT = Path(os.environ.get("HAVEN_DOCUMENTS_ROOT", VAR_DIR / "documents"))
+DOCUMENTS_KEY = os.environ.get("HAVEN_DOCUMENTS_KEY", "")
+DOCUMENTS_MAX_BYTES = int(os.environ.get("HAVEN_DOCUMENTS_MAX_BYTES", 25 * 1024 * 1024))
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"

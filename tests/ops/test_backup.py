@@ -8,6 +8,8 @@ from django.core import management, serializers
 from django.core.management.base import CommandError
 
 from casework.models import Consent, Person, PersonName
+from documents.models import Document
+from documents.services import Upload, document_bytes, document_delete, document_upload
 from ops.backup import _models_backed_up
 from tests.factories import (
     AppealFactory,
@@ -59,13 +61,24 @@ def make_record(user):
     InterimMeasureFactory(person=person)
 
 
+PDF = b"%PDF-1.4\n%Testmurod Karimov's decision\ntrailer<<>>\n%%EOF\n"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_backup_round_trips_every_row_and_history_record(tmp_path, monkeypatch, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENTS_ROOT = tmp_path / "documents"
     (tmp_path / "media" / "letters").mkdir(parents=True)
     (tmp_path / "media" / "letters" / "a.pdf").write_bytes(b"%PDF-1.7 letter")
     user = UserFactory(username="keeper", roles=["admin"])
     make_record(user)
+    kept = document_upload(
+        person=Person.objects.get(), upload=Upload("decision.pdf", PDF), kind="other", by=user
+    )
+    gone = document_upload(
+        person=Person.objects.get(), upload=Upload("old.pdf", PDF), kind="other", by=user
+    )
+    document_delete(document=gone, by=user)  # its history row is backed up, its file is not
     before = snapshot()
     moments = history_moments()
     assert any(label.startswith("casework.Historical") and rows for label, rows in before.items())
@@ -76,12 +89,18 @@ def test_backup_round_trips_every_row_and_history_record(tmp_path, monkeypatch, 
 
     management.call_command("flush", interactive=False, verbosity=0)
     (tmp_path / "media" / "letters" / "a.pdf").unlink()
+    stored = kept.path.read_bytes()
+    kept.path.unlink()
     assert not Person.objects.exists()
     management.call_command("backup_restore", str(archive), stdout=io.StringIO())
 
     assert snapshot() == before
     assert history_moments() == moments
     assert (tmp_path / "media" / "letters" / "a.pdf").read_bytes() == b"%PDF-1.7 letter"
+    restored = Document.objects.get()
+    assert restored.path.read_bytes() == stored  # as stored: still encrypted
+    assert document_bytes(restored) == PDF
+    assert Document.history.filter(history_type="-", history_user__username="keeper").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("persons/<uuid:pk>/packs/", views.packs, name="packs"),
+    path("persons/<uuid:pk>/summary/", views.summary, name="summary"),
+    path("persons/<uuid:pk>/post-return/", views.post_return_report_add, name="post-return-add"),
+    path("packs/<uuid:pk>/", views.pack_detail, name="pack"),
+    path("packs/<uuid:pk>/progress/", views.pack_progress, name="pack-progress"),
+    path("packs/<uuid:pk>/<str:which>/", views.pack_download, name="pack-download"),
+    path("returns/<str:country>/", views.returns_by_destination, name="returns"),
+]
