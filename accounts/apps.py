@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff accounts")
 
     def ready(self):
-        from . import authz
+        from . import api_tokens, authz  # noqa: F401 - api_tokens: its OpenAPI extension
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="haven_sync_role_permissions")

@@ -78,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ("engine", "*", "*"),
         ("advocacy", "*", "*"),
         ("accounts", "view", "*"),
+        ("accounts", "change", "apitoken"),  # to revoke anyone's token
+        ("monitoring", "*", "*"),  # the statistics' suppression threshold
         ("auth", "*", "*"),
     ],
 }  # fmt: skip

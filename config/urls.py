@@ -21,6 +21,8 @@ urlpatterns = [
     path("imports/", include("casework.import_urls")),
     path("engine/", include("engine.urls")),
     path("advocacy/", include("advocacy.urls")),
+    path("api-tokens/", include("accounts.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("", include("casework.urls")),
 ]
 
