@@ -6,8 +6,10 @@ accounts.middleware.StaffAccessMiddleware like every other page."""
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import ReadAudit
+from .api_tokens import api_token_revoke
+from .models import ApiToken, ApiTokenUse, ReadAudit
 
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -24,6 +26,47 @@ class ReadAuditAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("accounts.view_readaudit")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Admins see every token by its prefix (never a secret: none is kept) and may revoke."""
+
+    list_display = ["prefix", "name", "user", "scope", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["scope"]
+    search_fields = ["=prefix", "user__username"]
+    list_select_related = ["user"]
+    fields = ["prefix", "name", "user", "scope", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token)
+
+
+@admin.register(ApiTokenUse)
+class ApiTokenUseAdmin(admin.ModelAdmin):
+    list_display = ["at", "token", "method", "path"]
+    list_select_related = ["token"]
+    search_fields = ["=token__prefix"]
+    date_hierarchy = "at"
 
     def has_add_permission(self, request) -> bool:
         return False

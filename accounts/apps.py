@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff accounts")
 
     def ready(self):
-        from . import authz
+        from . import api_tokens, authz  # noqa: F401 - api_tokens: its OpenAPI extension
         from .logging import install_on_server_loggers
         from .roles import sync_role_permissions
 

@@ -80,6 +80,7 @@ def record_read(*, user, objects: Iterable, channel: str, path: str = "") -> int
     `path` is the request path only, never its query string (a search may hold a name)."""
     from casework.models import Person
 
+    from .api_tokens import current_token
     from .models import ReadAudit
 
     pairs = [(obj, pk) for obj in objects for pk in _people_of(obj)]
@@ -100,6 +101,8 @@ def record_read(*, user, objects: Iterable, channel: str, path: str = "") -> int
                 "pk", flat=True
             )
         )
+    token = current_token.get()
+    token_prefix = token.prefix if token is not None else ""
     rows = [
         ReadAudit(
             user=user,
@@ -108,6 +111,7 @@ def record_read(*, user, objects: Iterable, channel: str, path: str = "") -> int
             record_id=obj.pk,
             channel=channel,
             path=path.split("?", 1)[0][:300],
+            token_prefix=token_prefix,
         )
         for obj, pk in pairs
         if pk in restricted

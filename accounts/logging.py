@@ -13,6 +13,8 @@ import re
 _NAME_LIKE = re.compile(
     r"\b[A-ZА-ЯЁЎҚҒҲ][a-zа-яёўқғҳ'‘ʻ’-]+(?:\s+[A-ZА-ЯЁЎҚҒҲ][a-zа-яёўқғҳ'‘ʻ’-]+)+\b"
 )
+# A personal API token (accounts.api_tokens): its public prefix stays, its secret goes.
+_API_TOKEN = re.compile(r"\b(hvn_[0-9a-f]{8}_)[A-Za-z0-9_-]+")
 # Any Cyrillic word at all: our log messages are English, so Cyrillic is data.
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04FF]+")
 
@@ -49,6 +51,7 @@ def _redact_match(match: re.Match) -> str:
 def redact(text: str) -> str:
     text = _NAME_PARAM.sub(r"\1[redacted]", text)
     text = _ENCODED_CYRILLIC.sub("[redacted]", text)
+    text = _API_TOKEN.sub(r"\1[redacted]", text)
     text = _NAME_LIKE.sub(_redact_match, text)
     return _CYRILLIC_WORD.sub("[redacted]", text)
 

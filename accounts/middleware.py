@@ -10,6 +10,12 @@ In order, for every request that resolves to a view:
    own authentication records, which its MFA views write when a code or key is accepted;
 4. an account without a staff role reaches only its own login settings (403).
 
+An API request (only) may instead carry a personal API token (`Authorization: Bearer ...`,
+accounts.api_tokens): the token stands for the session and its second factor, made as it was
+after the owner re-entered theirs. It is checked here, before the view: an invalid, expired
+or revoked token is a 401; an owner without a staff role, or a read-only token on a write, a
+403. A page never accepts a token: it is a redirect to the login as without one.
+
 The answers to 3 and 4, and the permissions the views ask about, come from accounts.authz:
 cached between requests, read again after any change to who holds what.
 
@@ -28,9 +34,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils.http import urlencode
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.views import APIView
 
 from . import authz
+from .api_tokens import bearer_credentials, current_token, record_use, refusal, token_user
 from .public_routes import (
     CHALLENGE_ROUTES,
     ENROLMENT_ROUTES,
@@ -88,12 +96,35 @@ def _refuse_api(message: str) -> JsonResponse:
     return JsonResponse({"detail": message}, status=403)
 
 
+def _token_gate(request, credentials: str) -> HttpResponse | None:
+    try:
+        user, token = token_user(credentials)
+    except AuthenticationFailed as refused:
+        response = JsonResponse({"detail": str(refused.detail)}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+    authz.load(user)
+    record_use(token=token, request=request)
+    why = refusal(request, user, token)
+    if why:
+        return _refuse_api(why)
+    request.user = user
+    request._haven_token_auth = (user, token)
+    current_token.set(token)
+    return None
+
+
 class StaffAccessMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        # The token of this request is known to the read audit for this request only.
+        reset = current_token.set(None)
+        try:
+            return self.get_response(request)
+        finally:
+            current_token.reset(reset)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
@@ -107,6 +138,9 @@ class StaffAccessMiddleware:
         if is_public(view_name):
             return None
         api = _is_api(request, view_func)
+        credentials = bearer_credentials(request) if api else None
+        if credentials is not None:
+            return _token_gate(request, credentials)
         if not user.is_authenticated:
             if api:
                 return _refuse_api("Authentication credentials were not provided.")

@@ -86,6 +86,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ("documents", "*", "*"),
         ("evidence", "*", "*"),
         ("accounts", "view", "*"),
+        ("accounts", "change", "apitoken"),  # to revoke anyone's token
+        ("monitoring", "*", "*"),  # the statistics' suppression threshold
         ("auth", "*", "*"),
     ],
 }  # fmt: skip

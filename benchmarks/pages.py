@@ -127,6 +127,7 @@ def pages() -> list[tuple[str, str, str, dict | None]]:
         ("draft an urgent action", "advocacy:draft", ()),
         ("urgent action page", "advocacy:detail", (ua.pk,) if ua else None),
         ("letters page", "advocacy:letters", (ua.pk,) if ua else None),
+        ("monitoring", "monitoring:page", ()),
     ):
         if args is None:
             continue
@@ -162,6 +163,9 @@ def load_pages() -> list[tuple[str, str, str, dict | None]]:
         ("coordinator", "inbox", "/engine/inbox/", None),
         ("coordinator", "urgent-actions", "/advocacy/urgent-actions/", None),
         ("coordinator", "persons", "/persons/", None),
+        # The figures of the last twelve months, cached until a figure's tables change.
+        ("coordinator", "monitoring", "/monitoring/", None),
+        ("caseworker", "monitoring", "/monitoring/", None),
     ]
 
 

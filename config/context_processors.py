@@ -22,6 +22,7 @@ NAV_ROUTES = {
     "urgent_actions": "advocacy:list",
     "imports": "imports:list",
     "inbox": "engine:inbox",
+    "monitoring": "monitoring:page",
     "logout": "account_logout",
     "set_language": "set_language",
 }

@@ -24,6 +24,8 @@ urlpatterns = [
     path("advocacy/", include("advocacy.urls")),
     path("documents/", include("documents.urls")),
     path("evidence/", include("evidence.urls")),
+    path("api-tokens/", include("accounts.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("", include("casework.urls")),
 ]
 

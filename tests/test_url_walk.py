@@ -13,7 +13,7 @@ from tests.accounts.discovery import all_routes, api_endpoints, refuses
 
 ROUTES, UNSAMPLED = all_routes()
 GUARDED = [r for r in ROUTES if not is_public(r.view_name)]
-OUR_APPS = ("casework.", "engine.", "advocacy.", "accounts.", "config.")
+OUR_APPS = ("casework.", "engine.", "advocacy.", "accounts.", "config.", "monitoring.")
 GATE = "accounts.middleware.StaffAccessMiddleware"
 
 

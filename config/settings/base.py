@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ops",
     "documents",
     "evidence",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -153,8 +154,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Personal API tokens (API only; accounts/api_tokens.py), then the browser session.
+        "accounts.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Per API token; a session's requests are not counted (the throttle skips them).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api_tokens.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("HAVEN_API_TOKEN_RATE", "120/min")},
     # Default deny: every endpoint needs an authenticated user; views narrow further.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -1,0 +1,144 @@
+"""Small-cell suppression for the public statistics, with secondary suppression.
+
+A table is published with its row totals, column totals and grand total. Primary: a count
+from 1 to threshold - 1 is hidden (a zero is shown: it names nobody). Secondary: hiding one
+cell of a row or column is not enough, since its total gives it back; so each row and each
+column (totals included) must hide none or at least two cells, and the margins are equations
+too. Cells are added, smallest first, until that holds and until no hidden cell can be worked
+out from the published numbers by linear algebra (checked exactly, over the rationals):
+the usual "no line with a single suppressed cell" rule is necessary, not always sufficient.
+
+Pure functions: counts in, the same shape out with None where hidden.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+Grid = list[list[int]]
+
+
+class Table:
+    """A grid of counts extended by the margins it is published with: a column of row
+    totals when it has several columns, a row of column totals when it has several rows,
+    and the grand total where both meet (a one-column table's column total is its total)."""
+
+    def __init__(self, cells: Grid):
+        self.n_rows, self.n_cols = len(cells), len(cells[0])
+        self.row_margin = self.n_cols > 1
+        self.col_margin = self.n_rows > 1
+        grid = [[*r, sum(r)] if self.row_margin else list(r) for r in cells]
+        if self.col_margin:
+            grid.append([sum(col) for col in zip(*grid, strict=True)])
+        self.grid = grid
+        lines = []
+        if self.row_margin:
+            lines += [[(i, j) for j in range(len(grid[0]))] for i in range(len(grid))]
+        if self.col_margin:
+            lines += [[(i, j) for i in range(len(grid))] for j in range(len(grid[0]))]
+        # Each line: its cells sum to its last cell (the line's total).
+        self.lines = lines
+
+    def cells(self):
+        return [(i, j) for i in range(len(self.grid)) for j in range(len(self.grid[0]))]
+
+    def is_total(self, cell) -> bool:
+        i, j = cell
+        return (self.col_margin and i == self.n_rows) or (self.row_margin and j == self.n_cols)
+
+
+def determined_cells(table: Table, hidden: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The hidden cells whose value follows from the published ones: those whose unit vector
+    lies in the row space of the table's equations restricted to the hidden cells (reduced
+    row echelon form over Fractions; the tables are small)."""
+    unknowns = sorted(hidden)
+    if not unknowns:
+        return set()
+    index = {cell: k for k, cell in enumerate(unknowns)}
+    matrix = []
+    for line in table.lines:
+        row = [Fraction(0)] * len(unknowns)
+        for cell in line:
+            if cell in index:
+                row[index[cell]] = Fraction(-1 if cell == line[-1] else 1)
+        if any(row):
+            matrix.append(row)
+    pivots, r = [], 0
+    for c in range(len(unknowns)):
+        pivot = next((k for k in range(r, len(matrix)) if matrix[k][c] != 0), None)
+        if pivot is None:
+            continue
+        matrix[r], matrix[pivot] = matrix[pivot], matrix[r]
+        lead = matrix[r][c]
+        matrix[r] = [v / lead for v in matrix[r]]
+        for k in range(len(matrix)):
+            if k != r and matrix[k][c] != 0:
+                factor = matrix[k][c]
+                matrix[k] = [a - factor * b for a, b in zip(matrix[k], matrix[r], strict=True)]
+        pivots.append(c)
+        r += 1
+    return {
+        unknowns[c]
+        for k, c in enumerate(pivots)
+        if all(v == 0 for j, v in enumerate(matrix[k]) if j != c)
+    }
+
+
+def _complement(table: Table, hidden: set, line: list[tuple[int, int]]) -> tuple[int, int]:
+    """The cell of `line` to hide next: the smallest count still shown, preferring an inner
+    non-zero cell, then a zero, then a total."""
+    grid = table.grid
+
+    def cost(cell):
+        i, j = cell
+        return (table.is_total(cell), grid[i][j] == 0, grid[i][j], cell)
+
+    return min((cell for cell in line if cell not in hidden), key=cost)
+
+
+def suppressed_cells(table: Table, threshold: int) -> set[tuple[int, int]]:
+    """The cells (margins included) to hide."""
+    grid = table.grid
+    hidden = {(i, j) for i, j in table.cells() if 0 < grid[i][j] < threshold}
+    while True:
+        lonely = [ln for ln in table.lines if sum(cell in hidden for cell in ln) == 1]
+        if lonely:
+            hidden.add(_complement(table, hidden, lonely[0]))
+            continue
+        found = determined_cells(table, hidden)
+        if not found:
+            return hidden
+        # A cell still follows from the others: hide one more beside it.
+        cell = min(found)
+        around = [ln for ln in table.lines if cell in ln and any(c not in hidden for c in ln)]
+        if not around:
+            return hidden
+        hidden.add(_complement(table, hidden, around[0]))
+
+
+def suppress(cells: Grid, threshold: int) -> tuple[list, list | None, list | None, object]:
+    """(cells, row totals, column totals, grand total) as published, None where hidden.
+    Row totals are None (not published) for a one-column table, column totals for a one-row
+    table; the grand total is always published unless hidden."""
+    if not cells or not cells[0]:
+        return cells, None, None, 0
+    table = Table(cells)
+    hidden = suppressed_cells(table, threshold)
+    grid = table.grid
+
+    def shown(i, j):
+        return None if (i, j) in hidden else grid[i][j]
+
+    n, m = table.n_rows, table.n_cols
+    out = [[shown(i, j) for j in range(m)] for i in range(n)]
+    row_totals = [shown(i, m) for i in range(n)] if table.row_margin else None
+    col_totals = [shown(n, j) for j in range(m)] if table.col_margin else None
+    if table.row_margin and table.col_margin:
+        total = shown(n, m)
+    elif table.col_margin:
+        total = col_totals[0]
+    elif table.row_margin:
+        total = row_totals[0]
+    else:
+        total = out[0][0]
+    return out, row_totals, col_totals, total
