@@ -10,7 +10,16 @@ from .deadlines import (
     Reminder,
     hash_token,
 )
-from .risk import RiskAssessment, RiskLevel, RiskSignal, RiskThreshold
+from .risk import (
+    BarrierKind,
+    RiskAssessment,
+    RiskCap,
+    RiskLevel,
+    RiskSignal,
+    RiskThreshold,
+    SuspensiveEffect,
+    SuspensiveSubject,
+)
 from .rules import AdjustmentKind, CalendarAdjustment, Rule
 
 __all__ = [
@@ -22,7 +31,11 @@ __all__ = [
     "AlertPreference",
     "DeliveryStatus",
     "Digest",
+    "BarrierKind",
     "RiskAssessment",
+    "RiskCap",
+    "SuspensiveEffect",
+    "SuspensiveSubject",
     "RiskLevel",
     "RiskSignal",
     "RiskThreshold",
