@@ -138,6 +138,9 @@ class Barrier:
     guards: str = ""  # the decision it suspends ("casework.extraditionrequest:<id>")
     citation: str = ""
     unverified: bool = False  # an unverified suspensive-effect rule: shown, never caps
+    body: str = ""  # interim measures: cat, hrc, ecthr, other (for the pages' own sentence)
+    subject: str = ""  # appeals and windows: what is appealed (engine.kinds.Kind value)
+    country: str = ""  # where the appeal or claim is pending
     # Filled in by engine.risk.combine:
     cap: str = ""  # the level it holds the person at or below ("" if it caps nothing)
     lifted_by: tuple[str, ...] = ()  # the signals that fired and lift its cap
@@ -162,6 +165,9 @@ class Barrier:
             "guards": self.guards,
             "citation": self.citation,
             "unverified": self.unverified,
+            "body": self.body,
+            "subject": self.subject,
+            "country": self.country,
             "cap": self.cap,
             "lifted_by": list(self.lifted_by),
         }
@@ -263,6 +269,8 @@ def find_barriers(
                 m.id,
                 since=m.granted_on,
                 guards=f"{SOURCE_INTERIM}:{m.id}",
+                body=m.body,
+                country=m.respondent_state,
             )
         )
 
@@ -287,6 +295,8 @@ def find_barriers(
                 guards=f"{_TARGET_SOURCES[a.target_kind]}:{a.target_id}",
                 citation=rule.citation,
                 unverified=rule.unverified,
+                subject=subject,
+                country=a.country,
             )
         )
 
@@ -310,6 +320,7 @@ def find_barriers(
                 guards=f"{SOURCE_ASYLUM}:{c.id}",
                 citation=rule.citation,
                 unverified=rule.unverified,
+                country=c.country,
             )
         )
 
@@ -331,6 +342,8 @@ def find_barriers(
                 guards=f"{d.source_type}:{d.source_id}",
                 citation=rule.citation,
                 unverified=rule.unverified,
+                subject=d.kind.value,
+                country=d.jurisdiction,
             )
         )
 
