@@ -236,6 +236,17 @@ def _law(rule: SuspensiveRule) -> str:
     return f" ({rule.citation}{flag})"
 
 
+def _ruled(rule: SuspensiveRule) -> dict:
+    """What a barrier resting on a suspensive-effect rule copies of it."""
+    return {"citation": rule.citation, "unverified": rule.unverified}
+
+
+def _pending_on(today: date, lodged_on: date | None, undecided: bool, decided_on) -> bool:
+    """Lodged by `today` (or on a day not recorded) and not decided by then."""
+    lodged = lodged_on is None or lodged_on <= today
+    return lodged and (undecided or (decided_on is not None and decided_on > today))
+
+
 # ---------------------------------------------------------------------------------------------
 # Finding them
 # ---------------------------------------------------------------------------------------------
@@ -276,9 +287,8 @@ def find_barriers(
 
     for a in facts.appeals:
         subject = APPEAL_SUBJECTS.get(a.target_kind)
-        lodged = a.lodged_on is None or a.lodged_on <= today
-        pending = a.outcome == "pending" or (a.decided_on is not None and a.decided_on > today)
-        if not subject or not lodged or not pending or a.outcome == "withdrawn":
+        pending = _pending_on(today, a.lodged_on, a.outcome == "pending", a.decided_on)
+        if not subject or not pending or a.outcome == "withdrawn":
             continue
         rule = _rule(rules, a.country, subject)
         if rule is None:
@@ -293,17 +303,15 @@ def find_barriers(
                 a.id,
                 since=a.lodged_on,
                 guards=f"{_TARGET_SOURCES[a.target_kind]}:{a.target_id}",
-                citation=rule.citation,
-                unverified=rule.unverified,
+                **_ruled(rule),
                 subject=subject,
                 country=a.country,
             )
         )
 
     for c in facts.asylum_claims:
-        lodged = c.lodged_on is None or c.lodged_on <= today
-        pending = c.decision == "pending" or (c.decided_on is not None and c.decided_on > today)
-        if c.authority_kind != "state" or not lodged or not pending:
+        pending = _pending_on(today, c.lodged_on, c.decision == "pending", c.decided_on)
+        if c.authority_kind != "state" or not pending:
             continue
         rule = _rule(rules, c.country, CLAIM_SUBJECT)
         if rule is None:
@@ -318,8 +326,7 @@ def find_barriers(
                 c.id,
                 since=c.lodged_on,
                 guards=f"{SOURCE_ASYLUM}:{c.id}",
-                citation=rule.citation,
-                unverified=rule.unverified,
+                **_ruled(rule),
                 country=c.country,
             )
         )
@@ -340,8 +347,7 @@ def find_barriers(
                 since=d.counted_from,
                 ends_on=d.due_on,
                 guards=f"{d.source_type}:{d.source_id}",
-                citation=rule.citation,
-                unverified=rule.unverified,
+                **_ruled(rule),
                 subject=d.kind.value,
                 country=d.jurisdiction,
             )

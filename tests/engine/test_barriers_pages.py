@@ -4,24 +4,17 @@ API board says the same. Query counts stay as pinned in test_alerts / test_pages
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-import time_machine
 
 from engine import services
-from tests.engine.test_protection_lost import protected_man
+
+# The same frozen day (an autouse fixture) and protected man as the alert tests.
+from tests.engine.test_protection_lost import DAY, frozen, protected_man  # noqa: F401
 from tests.factories import DetentionFactory, ExtraditionRequestFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-DAY = date(2012, 5, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime(2012, 5, 10, 9, 0, tzinfo=UTC), tick=False):
-        yield
 
 
 @pytest.fixture
