@@ -11,9 +11,11 @@ from .models import (
     Deadline,
     Digest,
     RiskAssessment,
+    RiskCap,
     RiskSignal,
     RiskThreshold,
     Rule,
+    SuspensiveEffect,
 )
 
 
@@ -194,11 +196,76 @@ class RiskThresholdAdmin(SimpleHistoryAdmin):
         return False
 
 
+CAPS_HELP = _(
+    "What still protects a person. While a barrier stands (an interim measure in force, an "
+    "appeal or asylum claim pending with suspensive effect, the time to lodge such an appeal "
+    "still running, a release), the person's level is at most its cap, whatever the signals "
+    "add up to, unless a signal that lifts the cap fired: the state has shown it does not "
+    "respect such a barrier (returns despite interim measures, a removal scheduled, a transfer "
+    "reported, held incommunicado). A barrier gone raises a 'protection lost' alert to the "
+    "person's assigned staff and the coordinators at once. docs/risk.md gives each default "
+    "and why."
+)
+
+
+@admin.register(RiskCap)
+class RiskCapAdmin(SimpleHistoryAdmin):
+    """The barrier kinds are the core's vocabulary (engine/barriers.py finds each); their
+    caps, lifters and switches are the admin's, each with its rationale."""
+
+    list_display = ("kind", "cap", "lifted_by", "enabled")
+    list_editable = ("cap", "enabled")
+    readonly_fields = ("kind",)
+    fields = ("kind", "cap", "lifted_by", "enabled", "rationale")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "subtitle": CAPS_HELP}
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request):
+        return False  # a new kind of barrier needs code in engine/barriers.py that finds it
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # disable it instead
+
+
+@admin.register(SuspensiveEffect)
+class SuspensiveEffectAdmin(SimpleHistoryAdmin):
+    """Rule data with its citation: which pending appeals and claims suspend removal, per
+    jurisdiction. An unverified (U) row caps nothing until a verification is recorded."""
+
+    list_display = ("country", "subject", "suspensive", "confidence", "verified_on", "citation")
+    list_filter = ("country", "confidence", "suspensive")
+    search_fields = ("citation", "notes")
+    fields = (
+        "country",
+        "subject",
+        "suspensive",
+        "citation",
+        "confidence",
+        "verified_on",
+        "verified_by",
+        "notes",
+    )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "subtitle": CAPS_HELP}
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(RiskAssessment)
 class RiskAssessmentAdmin(admin.ModelAdmin):
     """Read-only: assessments are computed; each row is one change of level or reasons."""
 
-    list_display = ("person", "level", "previous_level", "score", "assessed_on", "is_current")
+    list_display = (
+        "person",
+        "level",
+        "previous_level",
+        "score",
+        "barriers_standing",
+        "assessed_on",
+        "is_current",
+    )
     list_filter = ("is_current", "level")
     search_fields = ("person__case_number",)
     list_select_related = ("person",)

@@ -205,6 +205,9 @@ def board_row(row, now) -> dict:
         "previous_level": row.previous_level,
         "score": row.score,
         "reasons": row.reasons,
+        "barriers": row.barriers,
+        "barriers_standing": row.barriers_standing,
+        "level_without_barriers": row.capped_from,
         "assessed_at": row.assessed_at,
         "last_confirmed_contact_at": contact,
         "days_since_contact": (now - contact).days if contact else None,
@@ -218,24 +221,28 @@ def board_row(row, now) -> dict:
 
 class BoardView(APIView):
     """GET: persons by return-risk level, `imminent` with no issued urgent action first, each
-    with the reasons and the time since the last confirmed contact. `?all=1` includes
-    persons at level none. Only persons the user may see."""
+    with the reasons, the barriers (what still protects) and the time since the last
+    confirmed contact. `?all=1` includes persons at level none; `?barrier=none` only those
+    with no barrier standing. Only persons the user may see."""
 
     permission_classes = [CanViewRisk]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         include_none = request.query_params.get("all") == "1"
+        no_barrier = request.query_params.get("barrier") == "none"
         # Paged (`?page=`, 50 a page): the most urgent come first, so page 1 is what matters.
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(
-            selectors.board_for(request.user, include_none=include_none), request, view=self
+            selectors.board_for(request.user, include_none=include_none, no_barrier=no_barrier),
+            request,
+            view=self,
         )
         record_read(user=request.user, objects=rows, channel="api", path=request.path)
         now = timezone.now()
         response = paginator.get_paginated_response([board_row(r, now) for r in rows])
         response.data["levels"] = selectors.board_level_counts(
-            request.user, include_none=include_none
+            request.user, include_none=include_none, no_barrier=no_barrier
         )
         return response
 

@@ -28,6 +28,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from .barriers import (
+    BODY_NAMES,
+    DEFAULT_CAPS,
+    Barrier,
+    CapSetting,
+    SuspensiveRule,
+    country,
+    find_barriers,
+)
 from .calendar import WorkCalendar
 from .deadlines import _MONTHS, ComputedDeadline, compute_deadlines, deadline_order, fmt
 from .facts import DetentionFact, InterimFact, PersonFacts, RuleSpec
@@ -62,29 +71,6 @@ def level_of_board_rank(rank: int) -> str:
 
 def at_least(level: str | None, floor: str) -> bool:
     return level is not None and level_rank(level) >= level_rank(floor)
-
-
-COUNTRY_NAMES = {
-    "CN": "China",
-    "KG": "Kyrgyzstan",
-    "KZ": "Kazakhstan",
-    "RU": "Russia",
-    "TJ": "Tajikistan",
-    "TM": "Turkmenistan",
-    "TR": "Turkey",
-    "UA": "Ukraine",
-    "UZ": "Uzbekistan",
-}
-BODY_NAMES = {
-    "cat": "the UN Committee against Torture",
-    "hrc": "the UN Human Rights Committee",
-    "ecthr": "the European Court of Human Rights",
-    "other": "an international body",
-}
-
-
-def country(code: str) -> str:
-    return COUNTRY_NAMES.get(code, code or "the state")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,6 +143,8 @@ class RiskFacts:
     other_returns: tuple[ReturnEvidence, ...] = ()
     # Due dates of appeal deadlines that passed with no appeal lodged (from the deadline core).
     missed_appeal_windows: tuple[date, ...] = ()
+    # Appeal deadlines still open (from the deadline core): barriers while they run.
+    appeal_windows: tuple[ComputedDeadline, ...] = ()
 
     @property
     def person_id(self) -> str:
@@ -201,9 +189,21 @@ class Assessment:
     level: str
     score: int
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    # What still protects (engine/barriers.py), each with the cap it holds and what lifted it.
+    barriers: tuple[Barrier, ...] = field(default_factory=tuple)
+    # The level the threats alone would give, when a standing barrier held the person lower.
+    capped_from: str = ""
 
     def reasons_json(self) -> list[dict]:
         return [r.as_dict() for r in self.reasons]
+
+    def barriers_json(self) -> list[dict]:
+        return [b.as_dict() for b in self.barriers]
+
+    @property
+    def standing(self) -> tuple[Barrier, ...]:
+        """The barriers that cap the level today ("what still protects")."""
+        return tuple(b for b in self.barriers if b.stands)
 
     def has(self, code: str) -> bool:
         return any(r.code == code for r in self.reasons)
@@ -548,11 +548,23 @@ def combine(
     fired: Iterable[Fired],
     settings: Mapping[str, SignalSetting] | None = None,
     thresholds: Mapping[str, int] | None = None,
+    barriers: Iterable[Barrier] = (),
+    caps: Mapping[str, CapSetting] | None = None,
 ) -> Assessment:
-    """Signals -> level: the higher of the highest floor and the band of the summed weight.
-    Disabled and unknown signals are left out, reasons and all."""
+    """Signals and barriers -> level.
+
+    The threats give the higher of the highest floor and the band of the summed weight.
+    Disabled and unknown signals are left out, reasons and all. Then each barrier holds the
+    level at or below its kind's cap (engine.RiskCap), unless a signal that lifts that cap
+    fired: the state has shown it does not respect such a barrier. A standing cap outweighs a
+    floor; the signals that should outweigh a barrier are its lifters. A barrier resting on an
+    unverified rule, or of a disabled cap, is listed and caps nothing.
+
+    So adding a barrier can only lower the level or leave it, and adding a signal can only
+    raise it or leave it (its weight adds, its floor may rise, it may lift a cap)."""
     settings = settings or DEFAULT_SIGNALS
     thresholds = thresholds or DEFAULT_THRESHOLDS
+    caps = DEFAULT_CAPS if caps is None else caps
     reasons: dict[str, Reason] = {}
     for f in fired:
         setting = settings.get(f.code)
@@ -568,8 +580,23 @@ def combine(
     for r in reasons.values():
         if level_rank(r.floor) > level_rank(level):
             level = r.floor
+    held = []
+    for b in barriers:
+        cap = caps.get(b.kind)
+        if cap is None or not cap.enabled or b.unverified:
+            held.append(replace(b, cap="", lifted_by=()))
+            continue
+        held.append(
+            replace(b, cap=cap.cap, lifted_by=tuple(sorted(cap.lifted_by & reasons.keys())))
+        )
+    capped_from = ""
+    standing = [b for b in held if b.stands]
+    if standing:
+        ceiling = min((b.cap for b in standing), key=level_rank)
+        if level_rank(ceiling) < level_rank(level):
+            capped_from, level = level, ceiling
     ordered = sorted(reasons.values(), key=lambda r: (-level_rank(r.floor), -r.weight, r.code))
-    return Assessment(level, score, tuple(ordered))
+    return Assessment(level, score, tuple(ordered), tuple(held), capped_from)
 
 
 def assess(
@@ -577,10 +604,14 @@ def assess(
     today: date,
     settings: Mapping[str, SignalSetting] | None = None,
     thresholds: Mapping[str, int] | None = None,
+    *,
+    caps: Mapping[str, CapSetting] | None = None,
+    suspensive: Iterable[SuspensiveRule] | None = None,
 ) -> Assessment:
-    """The person's level on `today`. A returned person has no return risk left to assess:
-    what happens to them is followed through post-return reports (and is evidence for
-    everyone else's risk)."""
+    """The person's level on `today`, with what threatens (the reasons) and what still
+    protects (the barriers). A returned person has no return risk left to assess: what
+    happens to them is followed through post-return reports (and is evidence for everyone
+    else's risk)."""
     if rf.returned_on and rf.returned_on <= today:
         return Assessment(
             "none",
@@ -593,22 +624,31 @@ def assess(
                 ),
             ),
         )
-    return combine(signals(rf, today, settings), settings, thresholds)
+    barriers = find_barriers(
+        rf.facts, today, appeal_windows=rf.appeal_windows, suspensive=suspensive
+    )
+    return combine(signals(rf, today, settings), settings, thresholds, barriers, caps)
+
+
+def _appeal_deadlines(deadlines: Iterable[ComputedDeadline]) -> list[ComputedDeadline]:
+    """Deadlines to appeal a decision that can lead to a return. A custody order left
+    unappealed keeps a person detained; it does not make the return final."""
+    return [
+        d
+        for d in deadlines
+        if d.kind.value.startswith("appeal_") and d.kind != Kind.APPEAL_DETENTION
+    ]
+
+
+def open_appeal_windows(deadlines: Iterable[ComputedDeadline]) -> tuple[ComputedDeadline, ...]:
+    return tuple(d for d in _appeal_deadlines(deadlines) if d.status == "open")
 
 
 def missed_appeal_windows(deadlines: Iterable[ComputedDeadline]) -> tuple[date, ...]:
     """Due dates of appeal deadlines the deadline core marked missed (no appeal lodged).
     A custody order left unappealed keeps a person detained; it does not make the return
     final, so it is not counted."""
-    return tuple(
-        sorted(
-            d.due_on
-            for d in deadlines
-            if d.kind.value.startswith("appeal_")
-            and d.kind != Kind.APPEAL_DETENTION
-            and d.status == "missed"
-        )
-    )
+    return tuple(sorted(d.due_on for d in _appeal_deadlines(deadlines) if d.status == "missed"))
 
 
 def assess_with_deadlines(
@@ -620,6 +660,8 @@ def assess_with_deadlines(
     calendars: Mapping[str, WorkCalendar],
     settings: Mapping[str, SignalSetting] | None = None,
     thresholds: Mapping[str, int] | None = None,
+    caps: Mapping[str, CapSetting] | None = None,
+    suspensive: Iterable[SuspensiveRule] | None = None,
 ) -> tuple[list[ComputedDeadline], Assessment]:
     """A person's deadlines and risk on `today`, together, because each reads the other: an
     appeal window that expired unused is a risk signal, and an imminent risk shortens the
@@ -628,8 +670,13 @@ def assess_with_deadlines(
     deadlines do not depend on the level, so the assessment stands."""
     specs = list(specs)
     deadlines = compute_deadlines(facts, specs, today, calendars)
-    rf = RiskFacts(facts=facts, missed_appeal_windows=missed_appeal_windows(deadlines), **extra)
-    assessment = assess(rf, today, settings, thresholds)
+    rf = RiskFacts(
+        facts=facts,
+        missed_appeal_windows=missed_appeal_windows(deadlines),
+        appeal_windows=open_appeal_windows(deadlines),
+        **extra,
+    )
+    assessment = assess(rf, today, settings, thresholds, caps=caps, suspensive=suspensive)
     if (assessment.level == "imminent") != (facts.risk_level == "imminent"):
         # Only the kinds with a rule that the level shortens can change; every rule that can
         # give a deadline of such a kind is rerun, so the earliest-wins choice is unchanged.

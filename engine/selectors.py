@@ -559,7 +559,9 @@ def alert_directory() -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def board_level_counts(user, *, include_none: bool = False) -> dict[str, int]:
+def board_level_counts(
+    user, *, include_none: bool = False, no_barrier: bool = False
+) -> dict[str, int]:
     """How many persons the user may see are at each level: every current assessment counted
     off the board's index, less those of persons the gate hides from this user (found through
     the index of persons not everyone sees). Two narrow queries instead of joining every
@@ -576,6 +578,8 @@ def board_level_counts(user, *, include_none: bool = False) -> dict[str, int]:
     qs = RiskAssessment.objects.filter(is_current=True)
     if not include_none:
         qs = qs.filter(board_rank__lt=BOARD_RANK_NONE)
+    if no_barrier:
+        qs = qs.filter(barriers_standing=0)
 
     def by_level(rows) -> Counter:
         counts = Counter()
@@ -592,13 +596,14 @@ def board_level_counts(user, *, include_none: bool = False) -> dict[str, int]:
     return dict(counts)
 
 
-def board_for(user, *, include_none: bool = False):
+def board_for(user, *, include_none: bool = False, no_barrier: bool = False):
     """Current assessments of the persons the user may see, in board order: `imminent` with
     no issued urgent action first, then by level, then the longest without confirmed contact
     (engine.risk.board_rank; the engine keeps the rank and the last contact on the current
     row). PostgreSQL reads a page off the `riskassessment_board` index, checking each row's
     person against the gate, instead of sorting every person at risk. Each row also says
-    whether an issued urgent action covers the person now (`has_issued_ua`)."""
+    whether an issued urgent action covers the person now (`has_issued_ua`). `no_barrier`:
+    only persons nothing protects any more (no barrier standing, engine/barriers.py)."""
     from django.db.models import BooleanField, Exists, OuterRef, Value
 
     from casework.access import person_visibility_q
@@ -609,6 +614,8 @@ def board_for(user, *, include_none: bool = False):
     qs = RiskAssessment.objects.filter(is_current=True).filter(person_visibility_q(user, "person"))
     if not include_none:
         qs = qs.filter(board_rank__lt=BOARD_RANK_NONE)
+    if no_barrier:
+        qs = qs.filter(barriers_standing=0)
     ua = urgent_action_model()
     issued = (
         Exists(ua.objects.filter(persons=OuterRef("person_id"), status__in=ISSUED_UA_STATUSES))

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from casework import bulk
 from casework.models import Person
 
-from . import risk, selectors
+from . import barriers, risk, selectors
 from .alerts import (
     AUDIENCE_ALL,
     AUDIENCE_COORDINATORS,
@@ -41,9 +41,11 @@ from .models import (
     DeadlineStatus,
     Reminder,
     RiskAssessment,
+    RiskCap,
     RiskSignal,
     RiskThreshold,
     Rule,
+    SuspensiveEffect,
     hash_token,
 )
 
@@ -92,10 +94,11 @@ class RecomputeResult:
 
 @dataclass(frozen=True)
 class RuleBook:
-    """What every batch of a sweep shares, loaded once (ten queries): the rules and
-    calendars, the risk signals and thresholds, the evidence of returns, and who receives
-    alerts. Empty signal or threshold tables fall back to the shipped defaults (a
-    transactional test flushes data migrations' rows)."""
+    """What every batch of a sweep shares, loaded once (twelve queries): the rules and
+    calendars, the risk signals, thresholds, barrier caps and suspensive-effect rules, the
+    evidence of returns, and who receives alerts. Empty signal, threshold, cap or
+    suspensive-effect tables fall back to the shipped defaults (a transactional test flushes
+    data migrations' rows)."""
 
     specs: list[RuleSpec]
     rule_ids: dict[str, int]
@@ -104,12 +107,18 @@ class RuleBook:
     thresholds: dict[str, int] = field(default_factory=dict)
     evidence: list = field(default_factory=list)
     directory: dict = field(default_factory=dict)
+    caps: dict[str, barriers.CapSetting] = field(
+        default_factory=lambda: dict(barriers.DEFAULT_CAPS)
+    )
+    suspensive: tuple[barriers.SuspensiveRule, ...] = barriers.DEFAULT_SUSPENSIVE
 
     @classmethod
     def load(cls) -> RuleBook:
         rules = list(Rule.objects.all())
         signals = {s.code: s.to_setting() for s in RiskSignal.objects.all()}
         thresholds = dict(RiskThreshold.objects.values_list("level", "min_score"))
+        caps = {c.kind: c.to_setting() for c in RiskCap.objects.all()}
+        suspensive = tuple(e.to_rule() for e in SuspensiveEffect.objects.all())
         return cls(
             specs=[r.to_spec() for r in rules],
             rule_ids={r.code: r.pk for r in rules},
@@ -118,6 +127,8 @@ class RuleBook:
             thresholds=thresholds or dict(risk.DEFAULT_THRESHOLDS),
             evidence=selectors.return_evidence(),
             directory=selectors.alert_directory(),
+            caps=caps or dict(barriers.DEFAULT_CAPS),
+            suspensive=suspensive or barriers.DEFAULT_SUSPENSIVE,
         )
 
 
@@ -219,6 +230,8 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
             calendars=rulebook.calendars,
             settings=rulebook.signals,
             thresholds=rulebook.thresholds,
+            caps=rulebook.caps,
+            suspensive=rulebook.suspensive,
         )
     # Plain rows, not model instances: most deadlines do not change, and building 50,000
     # instances per sweep would cost more than the rest of the sweep together.
@@ -253,23 +266,30 @@ def _store_assessments(
     today: date,
     now,
 ) -> list[RiskAssessment]:
-    """A new current row for each person whose level or reasons changed; the old row stays,
-    no longer current (three queries). A current row whose place on the board moved is
-    updated in place (one more). Returns the new rows."""
+    """A new current row for each person whose level, reasons or barriers changed; the old
+    row stays, no longer current (three queries). A current row whose place on the board
+    moved is updated in place (one more). Returns the new rows, each with `lost_barriers`:
+    the previous row's barriers that no longer stand (engine.barriers.lost_barriers)."""
     current = {
         str(row["person_id"]): row
         for row in selectors.persons_rows(RiskAssessment.objects, person_ids)
         .filter(is_current=True)
-        .values("id", "person_id", "level", "reasons", "board_rank", "last_contact_at")
+        .values("id", "person_id", "level", "reasons", "barriers", "board_rank", "last_contact_at")
     }
     new_rows, retired, moved = [], [], []
     for pid, a in assessments.items():
         old = current.get(pid)
         reasons = a.reasons_json()
+        held = a.barriers_json()
         f = facts[pid]
         rank = risk.board_rank(a.level, urgent_action_issued=_urgent_action_issued(f))
         contact = f.last_confirmed_contact_at
-        if old is not None and old["level"] == a.level and old["reasons"] == reasons:
+        if (
+            old is not None
+            and old["level"] == a.level
+            and old["reasons"] == reasons
+            and old["barriers"] == held
+        ):
             # Same assessment; its place on the board may have moved (a welfare check, an
             # urgent action issued): updated in place, not a new row of the risk's history.
             if (old["board_rank"], old["last_contact_at"]) != (rank, contact):
@@ -277,20 +297,23 @@ def _store_assessments(
             continue
         if old is not None:
             retired.append(old["id"])
-        new_rows.append(
-            RiskAssessment(
-                person_id=pid,
-                level=a.level,
-                previous_level=old["level"] if old else "",
-                score=a.score,
-                reasons=reasons,
-                assessed_on=today,
-                assessed_at=now,
-                is_current=True,
-                board_rank=rank,
-                last_contact_at=contact,
-            )
+        row = RiskAssessment(
+            person_id=pid,
+            level=a.level,
+            previous_level=old["level"] if old else "",
+            score=a.score,
+            reasons=reasons,
+            barriers=held,
+            barriers_standing=len(a.standing),
+            capped_from=a.capped_from,
+            assessed_on=today,
+            assessed_at=now,
+            is_current=True,
+            board_rank=rank,
+            last_contact_at=contact,
         )
+        row.lost_barriers = barriers.lost_barriers(old["barriers"] if old else [], a.barriers)
+        new_rows.append(row)
     # Retire first: one current row per person is a partial unique constraint.
     if retired:
         RiskAssessment.objects.filter(pk__in=retired).update(is_current=False)
@@ -310,6 +333,9 @@ def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) 
     issued: the coordinators, with a link that drafts one."""
     specs = []
     for row in new_rows:
+        spec = _protection_lost_alert(row)
+        if spec is not None:
+            specs.append(spec)
         if not row.raised:
             continue
         pid = str(row.person_id)
@@ -346,6 +372,35 @@ def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) 
                 )
             )
     return specs
+
+
+def _protection_lost_alert(row: RiskAssessment) -> AlertSpec | None:
+    """A barrier gone (a measure lifted, an appeal rejected, a suspensive period ended, a new
+    detention): everyone concerned, at once, and once: the new assessment row is written
+    once, and its id is the alert's key. Not for a person returned: nothing is left to
+    protect, and the return is its own news."""
+    lost = getattr(row, "lost_barriers", None)
+    if not lost or any(r.get("code") == "returned" for r in row.reasons):
+        return None
+    pid = str(row.person_id)
+    standing = [b for b in row.barriers if b.get("cap") and not b.get("lifted_by")]
+    lines = [f"Protection lost; return risk now {row.level}. No longer standing:"]
+    lines += [f"- {b.get('sentence', '')}" for b in lost]
+    if standing:
+        lines += ["What still protects:"] + [f"- {b.get('sentence', '')}" for b in standing]
+    else:
+        lines.append("No barrier is left.")
+    lines += ["What threatens:"] + [f"- {sentence}" for sentence in row.sentences]
+    return AlertSpec(
+        person_id=pid,
+        kind=AlertKind.PROTECTION_LOST,
+        dedup_key=f"protection-lost:{row.pk}",
+        level=row.level,
+        subject="Protection lost: {case}",
+        body="\n".join(lines),
+        link=person_link(pid),
+        audience=AUDIENCE_ALL,
+    )
 
 
 # Overdue deadlines older than this raise no alert: a missed 2010 appeal window imported

@@ -178,7 +178,14 @@ def connect() -> None:
     group_event = apps.get_model("casework", "GroupEvent")
     post_save.connect(_group_event, sender=group_event, dispatch_uid="engine.groupevent.save")
     post_delete.connect(_group_event, sender=group_event, dispatch_uid="engine.groupevent.del")
-    for name in ("Rule", "CalendarAdjustment", "RiskSignal", "RiskThreshold"):
+    for name in (
+        "Rule",
+        "CalendarAdjustment",
+        "RiskSignal",
+        "RiskThreshold",
+        "RiskCap",
+        "SuspensiveEffect",
+    ):
         model = apps.get_model("engine", name)
         post_save.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.save")
         post_delete.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.del")

@@ -208,8 +208,11 @@ def board(request):
     ):
         raise PermissionDenied
     show_all = request.GET.get("all") == "1"
-    board = selectors.board_for(request.user, include_none=show_all)
-    level_counts = selectors.board_level_counts(request.user, include_none=show_all)
+    no_barrier = request.GET.get("barrier") == "none"
+    board = selectors.board_for(request.user, include_none=show_all, no_barrier=no_barrier)
+    level_counts = selectors.board_level_counts(
+        request.user, include_none=show_all, no_barrier=no_barrier
+    )
     # Paged: in a crisis the board holds thousands of persons; the most urgent come first,
     # and the counts per level are one aggregate, not a page of rows each. The board's rows
     # are the rows those counts count: their sum is the paginator's count (a second pass over
@@ -237,6 +240,11 @@ def board(request):
             "level_counts": level_counts,
             "page_obj": page,
             "show_all": show_all,
+            "no_barrier": no_barrier,
+            # The filters as the page was asked for, for the pager's and the other filter's links.
+            "keep": urlencode([("all", "1")] * show_all + [("barrier", "none")] * no_barrier),
+            "keep_all": urlencode([("all", "1")] * show_all),
+            "keep_barrier": urlencode([("barrier", "none")] * no_barrier),
         },
     )
 

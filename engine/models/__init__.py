@@ -11,7 +11,16 @@ from .deadlines import (
     hash_token,
 )
 from .manual import ManualDeadline
-from .risk import RiskAssessment, RiskLevel, RiskSignal, RiskThreshold
+from .risk import (
+    BarrierKind,
+    RiskAssessment,
+    RiskCap,
+    RiskLevel,
+    RiskSignal,
+    RiskThreshold,
+    SuspensiveEffect,
+    SuspensiveSubject,
+)
 from .rules import AdjustmentKind, CalendarAdjustment, Rule
 
 __all__ = [
@@ -24,7 +33,11 @@ __all__ = [
     "DeliveryStatus",
     "Digest",
     "ManualDeadline",
+    "BarrierKind",
     "RiskAssessment",
+    "RiskCap",
+    "SuspensiveEffect",
+    "SuspensiveSubject",
     "RiskLevel",
     "RiskSignal",
     "RiskThreshold",

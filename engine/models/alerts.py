@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AlertKind(models.TextChoices):
     RISK_RAISED = "risk_raised", _("Return risk raised")
+    PROTECTION_LOST = "protection_lost", _("Protection lost")
     IMMINENT_NO_UA = "imminent_no_ua", _("Imminent return risk and no urgent action issued")
     DEADLINE_REMINDER = "deadline_reminder", _("Deadline approaching")
     DEADLINE_MISSED = "deadline_missed", _("Deadline missed")

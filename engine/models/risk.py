@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from engine.barriers import CapSetting, SuspensiveRule
+from engine.kinds import CONFIDENCE_LABELS, Confidence, Kind, choices
 from engine.risk import SignalSetting
 
 
@@ -82,6 +84,136 @@ class RiskSignal(models.Model):
         )
 
 
+class BarrierKind(models.TextChoices):
+    """What still stands between a person and removal (engine/barriers.py)."""
+
+    INTERIM_MEASURE = "interim_measure", _("Interim measure in force")
+    SUSPENSIVE_APPEAL = "suspensive_appeal", _("Appeal pending with suspensive effect")
+    SUSPENSIVE_CLAIM = "suspensive_claim", _("Asylum claim pending with suspensive effect")
+    APPEAL_WINDOW = "appeal_window", _("Time to lodge a suspensive appeal still running")
+    RELEASED = "released", _("Released from detention")
+
+
+class RiskCap(models.Model):
+    """How far one kind of barrier holds a person's level down, and what lifts that.
+
+    While a barrier of this kind stands, the person's level is at most `cap`, whatever the
+    threats add up to (a floor included), unless one of the `lifted_by` signals fired: the
+    state has shown it does not respect such a barrier (it returned people despite interim
+    measures, scheduled the removal, moved the person toward the border, holds them
+    incommunicado). Every change is kept in the history and every person is reassessed on
+    commit."""
+
+    kind = models.CharField(_("barrier"), max_length=30, choices=BarrierKind.choices, unique=True)
+    cap = models.CharField(
+        _("cap"),
+        max_length=10,
+        choices=RiskLevel.choices,
+        help_text=_("The highest level a person can have while such a barrier stands."),
+    )
+    lifted_by = models.JSONField(
+        _("lifted by"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Codes of the return-risk signals that lift the cap when they fire, as a list: "
+            '["removal_scheduled", "transfer_reported"].'
+        ),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    rationale = models.TextField(_("why"), help_text=_("Why this cap, and why these lifters."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("return-risk cap")
+        verbose_name_plural = _("return-risk caps")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} <= {self.cap}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        codes = self.lifted_by if isinstance(self.lifted_by, list) else None
+        if codes is None or not all(isinstance(c, str) for c in codes):
+            raise ValidationError({"lifted_by": _("Give a list of signal codes.")})
+        known = set(RiskSignal.objects.values_list("code", flat=True))
+        unknown = sorted(set(codes) - known)
+        if unknown:
+            raise ValidationError(
+                {"lifted_by": _("Unknown signal codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
+            )
+
+    def to_setting(self) -> CapSetting:
+        return CapSetting(
+            kind=self.kind,
+            cap=self.cap,
+            lifted_by=frozenset(self.lifted_by or ()),
+            enabled=self.enabled,
+        )
+
+
+class SuspensiveSubject(models.TextChoices):
+    APPEAL_EXTRADITION = Kind.APPEAL_EXTRADITION.value, _("Appeal against an extradition decision")
+    APPEAL_ASYLUM = Kind.APPEAL_ASYLUM.value, _("Appeal against an asylum decision")
+    APPEAL_REMOVAL = Kind.APPEAL_REMOVAL.value, _("Appeal against a removal order")
+    APPEAL_LOWER_COURT = Kind.APPEAL_LOWER_COURT.value, _("Appeal against a court's decision")
+    ASYLUM_CLAIM = "asylum_claim", _("Asylum claim before the state")
+
+
+class SuspensiveEffect(models.Model):
+    """Rule data: whether, in a jurisdiction, a pending appeal or claim keeps the person from
+    being removed, with its citation and confidence like a deadline rule. A suspensive one
+    makes the appeal (or claim, or the time still running to lodge the appeal) a barrier. An
+    unverified (U) row is shown beside the person, flagged, and caps nothing until an admin
+    records who verified it: lowering a person's risk must rest on law someone has read."""
+
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO code, e.g. RU."))
+    subject = models.CharField(
+        _("what is pending"), max_length=30, choices=SuspensiveSubject.choices
+    )
+    suspensive = models.BooleanField(_("suspends removal"), default=True)
+    citation = models.CharField(_("citation"), max_length=300)
+    confidence = models.CharField(
+        _("confidence"),
+        max_length=3,
+        choices=choices(Confidence, CONFIDENCE_LABELS),
+        help_text=_("P primary text, S secondary source, U unverified (flagged everywhere)."),
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verified_by = models.CharField(_("verified by"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("suspensive effect")
+        verbose_name_plural = _("suspensive effects")
+        ordering = ["country", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "subject"], name="suspensiveeffect_one_per_subject"
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True) | ~Q(verified_by=""),
+                name="suspensiveeffect_verification_says_by_whom",
+                violation_error_message=_("Say who verified the rule."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.subject}"
+
+    def to_rule(self) -> SuspensiveRule:
+        return SuspensiveRule(
+            country=self.country.upper(),
+            subject=self.subject,
+            suspensive=self.suspensive,
+            citation=self.citation,
+            unverified=self.confidence == Confidence.UNVERIFIED and self.verified_on is None,
+        )
+
+
 class RiskThreshold(models.Model):
     """The lowest summed weight for a level. A person whose signals add up to at least the
     threshold of "high" (and less than that of "imminent") is high, unless a floor says more."""
@@ -125,6 +257,13 @@ class RiskAssessment(models.Model):
     score = models.PositiveIntegerField(_("score"))
     reasons = models.JSONField(
         _("reasons"), default=list, help_text=_("[{code, sentence, weight, floor}]")
+    )
+    # What still protects (engine.barriers.Barrier.as_dict), each with its cap and lifters.
+    barriers = models.JSONField(_("barriers"), default=list, blank=True)
+    # How many of them cap the level today: 0 is the board's "no barrier left".
+    barriers_standing = models.PositiveSmallIntegerField(_("barriers standing"), default=0)
+    capped_from = models.CharField(
+        _("level without the barriers"), max_length=10, choices=RiskLevel.choices, blank=True
     )
     assessed_on = models.DateField(_("as of"))
     assessed_at = models.DateTimeField(_("assessed at"))

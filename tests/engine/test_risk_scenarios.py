@@ -243,3 +243,25 @@ def test_osh_transfer_day_raises_imminent_alerts_with_a_draft_proposed(demo):
     proposal = Alert.objects.get(person_id=osh01, kind=AlertKind.IMMINENT_NO_UA)
     assert proposal.recipient.username == "coordinator"
     assert proposal.action_link.endswith(f"?person={osh01}")
+
+
+# --- what still protects, on the seeds' days ----------------------------------------------
+
+
+def test_in_osh_nothing_protected_the_men_on_the_day_of_the_transfer(replay):
+    for key in OSH_DETAINED:
+        a = replay(key, date(2005, 6, 10))
+        assert a.standing == (), (key, a.barriers)
+
+
+def test_in_almaty_the_cat_measure_held_kz07_at_high_until_the_returns_of_9_june(replay):
+    for day in (date(2011, 3, 15), date(2011, 4, 20), date(2011, 6, 8)):
+        a = replay("kz-07", day)
+        assert (a.level, a.capped_from) == ("high", "imminent"), (day, a)
+        (barrier,) = a.standing
+        assert barrier.kind == "interim_measure"
+        assert barrier.sentence.startswith("Interim measure of the UN Committee against Torture")
+    a = replay("kz-07", date(2011, 6, 9))
+    assert a.level == "imminent"
+    (barrier,) = a.barriers
+    assert barrier.lifted_by == ("state_returned_despite_interim",)

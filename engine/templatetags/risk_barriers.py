@@ -1,0 +1,127 @@
+"""What still protects a person, in the reader's language, for the board and the person page.
+
+Reads the barriers stored on the current assessment row (engine/barriers.py, as_dict): no
+query. The core's own sentences are English (alerts, history); these say the same from the
+same facts through gettext, so the pages read in Russian too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+COUNTRIES = {
+    "CN": gettext_lazy("China"),
+    "KG": gettext_lazy("Kyrgyzstan"),
+    "KZ": gettext_lazy("Kazakhstan"),
+    "RU": gettext_lazy("Russia"),
+    "TJ": gettext_lazy("Tajikistan"),
+    "TM": gettext_lazy("Turkmenistan"),
+    "TR": gettext_lazy("Turkey"),
+    "UA": gettext_lazy("Ukraine"),
+    "UZ": gettext_lazy("Uzbekistan"),
+}
+BODIES = {
+    "cat": gettext_lazy("the UN Committee against Torture"),
+    "hrc": gettext_lazy("the UN Human Rights Committee"),
+    "ecthr": gettext_lazy("the European Court of Human Rights"),
+    "other": gettext_lazy("a court or other body"),
+}
+DECISIONS = {
+    "appeal_extradition": gettext_lazy("the extradition decision"),
+    "appeal_asylum": gettext_lazy("the asylum decision"),
+    "appeal_removal": gettext_lazy("the removal order"),
+    "appeal_lower_court": gettext_lazy("the court's decision"),
+}
+# The signals that lift a cap, as a reader would say why the barrier is not respected.
+LIFTERS = {
+    "state_returned_despite_interim": gettext_lazy(
+        "the state returned people despite interim measures"
+    ),
+    "removal_scheduled": gettext_lazy("a removal is scheduled"),
+    "transfer_reported": gettext_lazy("a transfer was reported"),
+    "incommunicado": gettext_lazy("held incommunicado"),
+}
+LEVELS = {
+    "none": gettext_lazy("None"),
+    "monitoring": gettext_lazy("Monitoring"),
+    "elevated": gettext_lazy("Elevated"),
+    "high": gettext_lazy("High"),
+    "imminent": gettext_lazy("Imminent"),
+}
+
+
+def _on(iso: str | None) -> str:
+    return date_format(date.fromisoformat(iso), "j E Y") if iso else "—"
+
+
+def _country(code: str) -> str:
+    return str(COUNTRIES.get(code, code or "—"))
+
+
+def barrier_text(b: dict) -> str:
+    kind = b.get("kind")
+    decision = str(DECISIONS.get(b.get("subject", ""), _("the decision")))
+    if kind == "interim_measure":
+        return _("Interim measure of %(body)s in force since %(date)s.") % {
+            "body": BODIES.get(b.get("body", ""), BODIES["other"]),
+            "date": _on(b.get("since")),
+        }
+    if kind == "suspensive_appeal":
+        return _(
+            "Appeal against %(decision)s pending in %(country)s since %(date)s; it "
+            "suspends removal."
+        ) % {  # fmt: skip
+            "decision": decision,
+            "country": _country(b.get("country", "")),
+            "date": _on(b.get("since")),
+        }
+    if kind == "suspensive_claim":
+        return _(
+            "Asylum claim in %(country)s pending since %(date)s; removal is suspended "
+            "while it is decided."
+        ) % {  # fmt: skip
+            "country": _country(b.get("country", "")),
+            "date": _on(b.get("since")),
+        }
+    if kind == "appeal_window":
+        return _("The time to appeal against %(decision)s runs until %(date)s; meanwhile "
+                 "removal is suspended.") % {"decision": decision, "date": _on(b.get("ends_on"))}  # fmt: skip
+    if kind == "released":
+        return _("Released on %(date)s.") % {"date": _on(b.get("since"))}
+    return b.get("sentence", "")
+
+
+@register.simple_tag
+def barriers_of(assessment) -> dict:
+    """{lines: [{text, stands, lifted, unverified, citation, kind}], standing: n, capped: text}
+    for a RiskAssessment (or None)."""
+    if assessment is None:
+        return {"lines": [], "standing": 0, "capped": ""}
+    lines = []
+    for b in getattr(assessment, "barriers", None) or []:
+        lifted = ", ".join(str(LIFTERS.get(c, c)) for c in b.get("lifted_by") or [])
+        lines.append(
+            {
+                "kind": b.get("kind", ""),
+                "text": barrier_text(b),
+                "stands": bool(b.get("cap")) and not lifted,
+                "lifted": lifted,
+                "unverified": bool(b.get("unverified")),
+                "citation": b.get("citation", ""),
+            }
+        )
+    capped = ""
+    if getattr(assessment, "capped_from", ""):
+        capped = _(
+            "Held at %(level)s by what still protects; the threats alone make it %(without)s."
+        ) % {  # fmt: skip
+            "level": LEVELS.get(assessment.level, assessment.level),
+            "without": LEVELS.get(assessment.capped_from, assessment.capped_from),
+        }
+    return {"lines": lines, "standing": sum(1 for x in lines if x["stands"]), "capped": capped}

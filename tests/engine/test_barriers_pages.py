@@ -1,0 +1,99 @@
+"""The board and the person page show, beside the level, what still protects and what
+threatens, in English and Russian; the board filters to persons with no barrier left; the
+API board says the same. Query counts stay as pinned in test_alerts / test_pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from engine import services
+
+# The same frozen day (an autouse fixture) and protected man as the alert tests.
+from tests.engine.test_protection_lost import DAY, frozen, protected_man  # noqa: F401
+from tests.factories import DetentionFactory, ExtraditionRequestFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two(coordinator):
+    """One man held at high by a CAT measure; one with nothing left to protect him."""
+    shielded, _measure = protected_man()
+    bare = PersonFactory()
+    DetentionFactory(person=bare, started_on=date(2011, 9, 1))
+    ExtraditionRequestFactory(person=bare, status="approved", decided_on=date(2012, 1, 10))
+    services.persons_recompute(person_ids=[shielded.pk, bare.pk], today=DAY)
+    return shielded, bare
+
+
+def test_the_board_shows_what_still_protects_and_what_threatens(client_for, coordinator, two):
+    shielded, bare = two
+    page = client_for(coordinator).get("/engine/board/").content.decode()
+    assert "What still protects" in page and "What threatens" in page
+    assert (
+        "Interim measure of the UN Committee against Torture in force since 2 April 2012." in page
+    )
+    assert "Held at High by what still protects; the threats alone make it Imminent." in page
+    assert "No barrier left." in page  # the bare man's row
+    assert "Extradition to Uzbekistan approved by Kazakhstan on 10 January 2012." in page
+
+
+def test_the_board_filters_to_persons_with_no_barrier_left(client_for, coordinator, two):
+    shielded, bare = two
+    client = client_for(coordinator)
+    page = client.get("/engine/board/?barrier=none").content.decode()
+    assert bare.case_number in page and shielded.case_number not in page
+    assert "Show everyone, protected or not" in page
+    api = client.get("/api/engine/board/?barrier=none").json()
+    assert [r["person"] for r in api["results"]] == [str(bare.pk)]
+    assert sum(api["levels"].values()) == 1
+    everyone = client.get("/api/engine/board/").json()
+    row = next(r for r in everyone["results"] if r["person"] == str(shielded.pk))
+    assert row["barriers_standing"] == 1 and row["level_without_barriers"] == "imminent"
+    assert row["barriers"][0]["kind"] == "interim_measure"
+
+
+def test_the_board_reads_in_russian(client_for, coordinator, two):
+    client = client_for(coordinator)
+    client.cookies["django_language"] = "ru"
+    page = client.get("/engine/board/").content.decode()
+    assert "Что ещё защищает" in page and "Что угрожает" in page
+    assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
+    assert "Защиты не осталось." in page
+    assert "Только те, у кого не осталось защиты" in page
+
+
+def test_the_person_page_shows_the_barrier_and_the_threats_in_both_languages(
+    client_for, coordinator, two
+):
+    shielded, _bare = two
+    client = client_for(coordinator)
+    page = client.get(f"/persons/{shielded.pk}/").content.decode()
+    assert "What still protects" in page
+    assert (
+        "Interim measure of the UN Committee against Torture in force since 2 April 2012." in page
+    )
+    assert "Appeal against the extradition decision rejected on 1 March 2012." in page
+    client.cookies["django_language"] = "ru"
+    page = client.get(f"/persons/{shielded.pk}/").content.decode()
+    assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
+    assert "Что угрожает" in page
+
+
+def test_a_lifted_cap_says_why_the_barrier_is_not_respected(client_for, coordinator, two):
+    from tests.factories import RemovalOrderFactory
+
+    shielded, _bare = two
+    RemovalOrderFactory(
+        person=shielded, country="KZ", issued_on=date(2012, 5, 1), scheduled_removal_on=DAY
+    )
+    services.person_recompute(person_id=shielded.pk, today=DAY)
+    client = client_for(coordinator)
+    page = client.get(f"/persons/{shielded.pk}/").content.decode()
+    assert "not respected: a removal is scheduled" in page
+    assert "No barrier left." in page
+    client.cookies["django_language"] = "ru"
+    page = client.get(f"/persons/{shielded.pk}/").content.decode()
+    assert "не соблюдается: назначена высылка" in page
