@@ -1,5 +1,6 @@
 """Engine models, one module per concern; issue 6 adds risk and alerts beside these."""
 
+from .agenda import PersonAgenda, RecomputeChunk, RecomputeReason, RecomputeRun, RunStatus
 from .alerts import Alert, AlertKind, AlertPreference, DeliveryStatus, Digest
 from .deadlines import (
     ACTIONABLE_STATUSES,
@@ -22,6 +23,11 @@ __all__ = [
     "AlertPreference",
     "DeliveryStatus",
     "Digest",
+    "PersonAgenda",
+    "RecomputeChunk",
+    "RecomputeReason",
+    "RecomputeRun",
+    "RunStatus",
     "RiskAssessment",
     "RiskLevel",
     "RiskSignal",
