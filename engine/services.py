@@ -296,12 +296,13 @@ RUN_CHUNK_SIZE = 2000
 
 
 def recompute_run_start(
-    *, reason: str, detail: str = "", chunk_size: int = RUN_CHUNK_SIZE
+    *, reason: str, detail: str = "", chunk_size: int | None = None
 ) -> RecomputeRun:
     """Cut everyone into chunks of `chunk_size` consecutive persons and send one task per
     chunk on commit (a Celery group: any worker takes any chunk). The chunks' key ranges
     join end to end, so a person created meanwhile falls in one of them. A run still going
     is superseded: this one recomputes everyone with the rules as they are now."""
+    chunk_size = chunk_size or RUN_CHUNK_SIZE
     now = timezone.now()
     with transaction.atomic():
         RecomputeRun.objects.filter(status=RunStatus.RUNNING).update(
