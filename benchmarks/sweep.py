@@ -3,10 +3,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/haven_bench .venv/bin/python benchmarks/sweep.py
 
 Drops and recreates the benchmark database (never the default one: the name must contain
-"bench"), migrates it, then for 1,000 and 10,000 persons prints: the first sweep (every
-deadline created), a second sweep (nothing to change: the steady state every 15 minutes),
-the queries per batch, and the time of one recompute after one fact changed.
-Target: a constant number of queries per batch; 10,000 persons in under 20 s.
+"bench"; `--keep` reuses it and adds persons up to each size), migrates it, then for each
+size (default 1,000 and 10,000) prints: the first full recompute (every deadline created) by
+one process taking the run's chunks in turn, with its queries per batch; the agenda sweep
+right after (the steady state every 15 minutes) and on the next day; the time of one
+recompute after one fact changed; and the first full recompute on `--workers` real Celery
+workers through Redis (REDIS_URL). Machine load is printed beside: the machine is shared.
+Targets at 100,000: steady sweep <= 3 s, first full recompute <= 45 s on two workers, one
+recompute median <= 25 ms, the same queries per batch at every size.
 """
 
 from __future__ import annotations
@@ -154,17 +158,115 @@ def make_persons(n: int, rng: random.Random) -> None:
     m.InterimMeasure.objects.bulk_create(measures, batch_size=2000)
 
 
-def timed_sweep(today, batch_size):
+def timed(fn, **kwargs):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from engine import services
-
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), time.process_time()
-        result = services.sweep(today=today, batch_size=batch_size)
+        result = fn(**kwargs)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     return elapsed, cpu, result, len(queries)
+
+
+def forget_computed() -> None:
+    """Every deadline, assessment, alert, reminder, agenda row and run gone: the next
+    recompute is a first one (a fresh deployment's, or after a rule change of everything)."""
+    from django.db import connection
+
+    from engine.models import (
+        Alert,
+        Deadline,
+        PersonAgenda,
+        RecomputeChunk,
+        RecomputeRun,
+        Reminder,
+        RiskAssessment,
+    )
+
+    tables = [
+        m._meta.db_table
+        for m in (Reminder, Alert, Deadline, Deadline.history.model, RiskAssessment, PersonAgenda)
+    ] + [RecomputeChunk._meta.db_table, RecomputeRun._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        cursor.execute("VACUUM ANALYZE")
+
+
+def run_in_process(today, batch_size):
+    """A recompute of everyone, its chunks taken one after the other by this process: what
+    one worker does (without the queue)."""
+    from engine import services
+    from engine.models import RecomputeChunk
+
+    total = services.RecomputeResult()
+    send, services._send_chunks = services._send_chunks, lambda chunk_ids: None
+    try:  # the chunks' tasks are not sent: this process takes them
+        run = services.recompute_run_start(reason="requested", detail="benchmark")
+    finally:
+        services._send_chunks = send
+    for chunk_id in RecomputeChunk.objects.filter(run=run).values_list("pk", flat=True):
+        total.add(services.recompute_chunk(chunk_id=chunk_id, today=today, batch_size=batch_size))
+    return total
+
+
+def run_on_workers(n: int, today: date) -> tuple[float, float]:
+    """A recompute of everyone on `n` real Celery workers (one process each) through Redis:
+    seconds from the run's start to its last chunk done, and the seconds the workers took to
+    come up (not counted)."""
+    import subprocess
+
+    import redis
+
+    from config.celery import app
+    from engine import services
+    from engine.models import RecomputeRun
+
+    url = os.environ["REDIS_URL"]
+    redis.Redis.from_url(url).flushdb()
+    env = dict(os.environ)  # the workers' today is the real one: the same work, other statuses
+    venv_bin = Path(sys.executable).parent
+    workers = [
+        subprocess.Popen(
+            [
+                str(venv_bin / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--concurrency",
+                "1",
+                "-n",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for i in range(n)
+    ]
+    try:
+        t = time.perf_counter()
+        while len(app.control.inspect(timeout=1).ping() or {}) < n:
+            if time.perf_counter() - t > 120:
+                sys.exit("the workers did not come up")
+        up = time.perf_counter() - t
+        started = time.perf_counter()
+        run = services.recompute_run_start(reason="requested", detail=f"benchmark, {n} workers")
+        while RecomputeRun.objects.filter(pk=run.pk, status="running").exists():
+            time.sleep(0.2)
+        return time.perf_counter() - started, up
+    finally:
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            w.wait(60)
+        redis.Redis.from_url(url).flushdb()
 
 
 def main() -> None:
@@ -172,6 +274,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="do not recreate the database")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="*",
+        default=[2],
+        help="also run the first full recompute on this many Celery workers (needs REDIS_URL)",
+    )
     args = parser.parse_args()
 
     if not args.keep:
@@ -189,12 +298,13 @@ def main() -> None:
 
     # Measure the recompute itself: no queue here (the task would only call the same service).
     signals.enqueue_person = lambda person_id: None
-    from engine.models import Deadline
+    from engine.models import Deadline, PersonAgenda
 
     rng = random.Random(2011)
     today = date(2026, 1, 15)
     print(
         f"database: {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}, batch size {args.batch_size}"
+        f", machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     for size in sorted(args.sizes):
         missing = size - Person.objects.count()
@@ -204,16 +314,37 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
             print(f"\n{size:>6} persons (made {missing} in {time.perf_counter() - t:.1f} s)")
-        for label in ("first sweep", "second sweep"):
-            elapsed, cpu, result, queries = timed_sweep(today, args.batch_size)
-            # The process's own CPU time beside the wall time: on a shared machine the wall
-            # time says as much about the neighbours as about the sweep.
-            print(
-                f"  {label:<13} {elapsed:6.2f} s ({cpu:5.2f} s cpu)  {result.batches:>3} batches  "
-                f"{queries / max(result.batches, 1):5.1f} queries/batch  "
-                f"created {result.created}, updated {result.updated}, superseded {result.superseded}"
+        else:
+            print(f"\n{size:>6} persons")
+        forget_computed()
+        elapsed, cpu, result, queries = timed(
+            run_in_process, today=today, batch_size=args.batch_size
+        )
+        # The process's own CPU time beside the wall time: on a shared machine the wall
+        # time says as much about the neighbours as about the sweep.
+        print(
+            f"  first full recompute, 1 worker  {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
+            f"{result.batches:>3} batches  {queries / max(result.batches, 1):5.1f} queries/batch"
+            f"  created {result.created}, load {os.getloadavg()[0]:.1f}"
+        )
+        due = PersonAgenda.objects.filter(next_on__isnull=False).count()
+        print(f"  deadlines stored: {Deadline.objects.count()}; persons with a day ahead: {due}")
+        for label in ("steady sweep", "next sweep"):
+            elapsed, cpu, result, queries = timed(
+                services.agenda_sweep, today=today, batch_size=args.batch_size
             )
-        print(f"  deadlines stored: {Deadline.objects.count()}")
+            print(
+                f"  {label:<13} (agenda) {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
+                f"{result.persons} persons due, {queries} queries"
+            )
+        tomorrow = today + timedelta(days=1)
+        elapsed, cpu, result, queries = timed(
+            services.agenda_sweep, today=tomorrow, batch_size=args.batch_size
+        )
+        print(
+            f"  the next day's first sweep {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
+            f"{result.persons} persons due, {result.batches} batches, {queries} queries"
+        )
 
         # Per-change recompute: change one notification date, recompute that person.
         rulebook = services.RuleBook.load()
@@ -228,6 +359,13 @@ def main() -> None:
             f"  per-change recompute: median {statistics.median(timings):.1f} ms, "
             f"max {max(timings):.1f} ms (20 changes)"
         )
+        for n in args.workers or ():
+            forget_computed()
+            elapsed, up = run_on_workers(n, today)
+            print(
+                f"  first full recompute, {n} Celery workers  {elapsed:6.2f} s"
+                f"  (workers up in {up:.1f} s, not counted), load {os.getloadavg()[0]:.1f}"
+            )
 
 
 if __name__ == "__main__":

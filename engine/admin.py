@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,6 +13,7 @@ from .models import (
     CalendarToken,
     Deadline,
     Digest,
+    RecomputeRun,
     RiskAssessment,
     RiskCap,
     RiskSignal,
@@ -19,8 +23,36 @@ from .models import (
 )
 
 
+class RecomputesEveryone:
+    """Admins of what every person's deadlines or risk are computed with: saving one
+    recomputes everyone on commit (engine.signals), and the admin is told where to follow it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _tell_recompute(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _tell_recompute(request)
+
+
+def _tell_recompute(request) -> None:
+    if getattr(request, "_haven_told_recompute", False):
+        return  # several rows saved at once (list_editable): one run, one message
+    request._haven_told_recompute = True
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Every person is being recomputed with this change, in batches."),
+            reverse("admin:engine_recomputerun_changelist"),
+            _("Follow the progress"),
+        ),
+    )
+
+
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):
+class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
     """Rules are data. Every change is kept (who, when, before and after) and triggers a
     recompute of everyone's deadlines on commit."""
 
@@ -90,6 +122,7 @@ class RuleAdmin(SimpleHistoryAdmin):
             rule.verified_by = who
             rule.save()  # one by one: history rows and the recompute signal
         messages.success(request, _("Verification recorded."))
+        _tell_recompute(request)
 
 
 @admin.register(Deadline)
@@ -113,7 +146,7 @@ class DeadlineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarAdjustment)
-class CalendarAdjustmentAdmin(SimpleHistoryAdmin):
+class CalendarAdjustmentAdmin(RecomputesEveryone, SimpleHistoryAdmin):
     list_display = ("calendar", "day", "kind", "note")
     list_filter = ("calendar", "kind")
 
@@ -154,7 +187,7 @@ RISK_HELP = _(
 
 
 @admin.register(RiskSignal)
-class RiskSignalAdmin(SimpleHistoryAdmin):
+class RiskSignalAdmin(RecomputesEveryone, SimpleHistoryAdmin):
     """The signals are the core's vocabulary: their codes are fixed (the core knows each),
     their weights, floors, windows and switches are the admin's."""
 
@@ -180,7 +213,7 @@ class RiskSignalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RiskThreshold)
-class RiskThresholdAdmin(SimpleHistoryAdmin):
+class RiskThresholdAdmin(RecomputesEveryone, SimpleHistoryAdmin):
     list_display = ("level", "min_score")
     list_editable = ("min_score",)
     readonly_fields = ("level",)
@@ -331,4 +364,48 @@ class DigestAdmin(admin.ModelAdmin):
         return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(admin.ModelAdmin):
+    """Recomputes of everyone (a rule, signal, threshold or calendar edited; the nightly
+    safety net): how far each has got. Read-only: the engine writes them."""
+
+    list_display = (
+        "requested_at",
+        "reason",
+        "detail",
+        "status",
+        "progress",
+        "persons_total",
+        "finished_at",
+    )
+    list_filter = ("status", "reason")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(done_chunks=Count("chunks", filter=Q(chunks__done_at__isnull=False)))
+        )
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        return _("%(done)d of %(total)d chunks (%(percent)d%%)") % {
+            "done": run.chunks_done,
+            "total": run.chunks_total,
+            "percent": run.progress_percent,
+        }
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + ["progress"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,22 +1,36 @@
 """The static Celery beat schedule, imported by config/settings/base.py.
 
-Static on purpose (not django-celery-beat): the sweep is the safety net that catches lost
-events and turns open deadlines into missed ones as days pass. An admin must not be able to
+Static on purpose (not django-celery-beat): the agenda sweep turns open deadlines into missed
+ones and sends reminders as days pass, and the nightly run is the safety net that catches lost
+events. An admin must not be able to
 switch it off or slow it down from the admin; changing it is a code change, reviewed.
 """
 
+from celery.schedules import crontab
+
 SWEEP_EVERY_SECONDS = 15 * 60
+NIGHTLY_HOUR, NIGHTLY_MINUTE = 2, 30  # local time (CELERY_TIMEZONE)
 OUTBOX_EVERY_SECONDS = 60
 DIGESTS_EVERY_SECONDS = 5 * 60
 DUPLICATES_EVERY_SECONDS = 60 * 60
 RULE39_EVERY_SECONDS = 15 * 60
 
 BEAT_SCHEDULE: dict = {
+    # The agenda sweep: only the persons whose next moment (engine/agenda.py) has come, and
+    # any never computed. Cheap when nothing is due, so every 15 minutes costs nothing.
     "engine-sweep": {
-        "task": "engine.tasks.sweep_task",
+        "task": "engine.tasks.agenda_sweep_task",
         "schedule": SWEEP_EVERY_SECONDS,
         # A sweep still queued when the next one is due is redundant: let it expire.
         "options": {"expires": SWEEP_EVERY_SECONDS - 60},
+    },
+    # The nightly safety net: everyone, cut into chunks that every worker takes (a recompute
+    # lost with the broker, anything the agenda could not foresee). At night: the load is low.
+    "engine-nightly": {
+        "task": "engine.tasks.recompute_run_task",
+        "schedule": crontab(hour=NIGHTLY_HOUR, minute=NIGHTLY_MINUTE),
+        "args": ("nightly",),
+        "options": {"expires": 6 * 60 * 60},
     },
     # The e-mail outbox: retries failed alert e-mails when due, reclaims stale claims. Each
     # commit that raises alerts also enqueues it at once.

@@ -58,22 +58,30 @@ def _localdate(moment):
     return None if moment is None else timezone.localdate(moment)
 
 
+class ConsecutiveIds(list):
+    """Person ids that are every person between the smallest and the largest (a batch of
+    the sweep or of a recompute chunk, taken in primary-key order)."""
+
+
 def persons_rows(queryset, person_ids: Sequence, path: str = "person_id"):
-    """`queryset` narrowed to rows of these persons. The sweep's batches are runs of
-    consecutive primary keys, so a range does it: cheaper to build and to plan than an IN list
-    of 500 UUIDs. Rows of persons created inside the range since are dropped by the callers."""
+    """`queryset` narrowed to rows of these persons. A sweep's batches are runs of
+    consecutive primary keys (`ConsecutiveIds`), so a range does it: cheaper to build and to
+    plan than an IN list of 500 UUIDs. Rows of persons created inside the range since are
+    dropped by the callers. Other lists (the persons the agenda says are due, scattered over
+    the table) by IN: a range would read every row between them."""
     ids = sorted(person_ids)
     if len(ids) == 1:
         return queryset.filter(**{path: ids[0]})
-    return queryset.filter(**{f"{path}__gte": ids[0], f"{path}__lte": ids[-1]})
+    if isinstance(person_ids, ConsecutiveIds):
+        return queryset.filter(**{f"{path}__gte": ids[0], f"{path}__lte": ids[-1]})
+    return queryset.filter(**{f"{path}__in": ids})
 
 
 def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
     """The facts of these persons, keyed by str(person id). Ten queries for any batch size
     (eleven once urgent actions exist, twelve with return-risk assessments).
 
-    `person_ids` must be all persons between its smallest and largest id (a sweep batch, or
-    one person): see persons_rows."""
+    See persons_rows for how the rows of `person_ids` are found."""
     ids = list(person_ids)
     bucket: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 

@@ -13,14 +13,14 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from casework import bulk
 from casework.models import Person
 
-from . import barriers, risk, selectors
+from . import agenda, barriers, risk, selectors
 from .alerts import (
     AUDIENCE_ALL,
     AUDIENCE_COORDINATORS,
@@ -39,12 +39,16 @@ from .models import (
     CalendarToken,
     Deadline,
     DeadlineStatus,
+    PersonAgenda,
+    RecomputeChunk,
+    RecomputeRun,
     Reminder,
     RiskAssessment,
     RiskCap,
     RiskSignal,
     RiskThreshold,
     Rule,
+    RunStatus,
     SuspensiveEffect,
     hash_token,
 )
@@ -111,24 +115,33 @@ class RuleBook:
         default_factory=lambda: dict(barriers.DEFAULT_CAPS)
     )
     suspensive: tuple[barriers.SuspensiveRule, ...] = barriers.DEFAULT_SUSPENSIVE
+    # The agenda's offsets (signal windows, reminder days) and the days the rules name.
+    shifts: tuple[int, ...] = ()
+    global_days: tuple[date, ...] = ()
 
     @classmethod
     def load(cls) -> RuleBook:
         rules = list(Rule.objects.all())
         signals = {s.code: s.to_setting() for s in RiskSignal.objects.all()}
+        signals = signals or dict(risk.DEFAULT_SIGNALS)
         thresholds = dict(RiskThreshold.objects.values_list("level", "min_score"))
         caps = {c.kind: c.to_setting() for c in RiskCap.objects.all()}
         suspensive = tuple(e.to_rule() for e in SuspensiveEffect.objects.all())
+        specs = [r.to_spec() for r in rules]
         return cls(
-            specs=[r.to_spec() for r in rules],
+            specs=specs,
             rule_ids={r.code: r.pk for r in rules},
             calendars=selectors.work_calendars(),
-            signals=signals or dict(risk.DEFAULT_SIGNALS),
+            signals=signals,
             thresholds=thresholds or dict(risk.DEFAULT_THRESHOLDS),
             evidence=selectors.return_evidence(),
             directory=selectors.alert_directory(),
             caps=caps or dict(barriers.DEFAULT_CAPS),
             suspensive=suspensive or barriers.DEFAULT_SUSPENSIVE,
+            shifts=agenda.settings_offsets(
+                signals, reminder_days=REMINDER_DAYS_BEFORE, overdue_days=OVERDUE_ALERT_DAYS
+            ),
+            global_days=agenda.rule_days(specs),
         )
 
 
@@ -187,23 +200,9 @@ def persons_recompute(
 
 def sweep(*, today: date, batch_size: int = 500) -> RecomputeResult:
     """Recompute everyone, `batch_size` persons per transaction, with a constant number of
-    queries per batch. The safety net for lost events, and what moves deadlines from open to
-    missed as days pass."""
-    rulebook = RuleBook.load()
-    total = RecomputeResult()
-    last = None
-    while True:
-        with transaction.atomic():
-            # Pick and lock the next batch in one query (keyset pagination by primary key).
-            qs = _locked_persons().order_by("pk")
-            if last is not None:
-                qs = qs.filter(pk__gt=last)
-            ids = list(qs.values_list("pk", flat=True)[:batch_size])
-            if not ids:
-                break
-            total.add(_recompute_locked(ids, today=today, rulebook=rulebook))
-            _test_pause()
-        last = ids[-1]
+    queries per batch, in this one process. What a full recompute run does spread over
+    workers (recompute_run_start); kept for one-off use, the demo and the fault tests."""
+    total = _sweep_range(after=None, upto=None, today=today, batch_size=batch_size)
     log.info(
         "engine sweep: %s persons, %s created, %s updated, %s superseded",
         total.persons,
@@ -212,6 +211,166 @@ def sweep(*, today: date, batch_size: int = 500) -> RecomputeResult:
         total.superseded,
     )
     return total
+
+
+def _sweep_range(
+    *, after, upto, today: date, batch_size: int, rulebook: RuleBook | None = None
+) -> RecomputeResult:
+    """Recompute the persons whose primary key is > `after` and <= `upto` (None: no bound),
+    `batch_size` per transaction, picked and locked in key order (keyset pagination)."""
+    rulebook = rulebook or RuleBook.load()
+    total = RecomputeResult()
+    last = after
+    while True:
+        with transaction.atomic():
+            # Pick and lock the next batch in one query.
+            qs = _locked_persons().order_by("pk")
+            if last is not None:
+                qs = qs.filter(pk__gt=last)
+            if upto is not None:
+                qs = qs.filter(pk__lte=upto)
+            ids = selectors.ConsecutiveIds(qs.values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            total.add(_recompute_locked(ids, today=today, rulebook=rulebook))
+            _test_pause()
+        last = ids[-1]
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# The agenda: the periodic sweep recomputes only the persons whose day has come
+# ---------------------------------------------------------------------------------------------
+
+# More persons due than this at once (a first start, a restore): a run spread over workers.
+AGENDA_RUN_ABOVE = 20_000
+
+
+def agenda_due_ids(*, today: date) -> list[str]:
+    """Persons whose next moment has come, and persons never computed (created by a bulk
+    write whose message was lost, or before the agenda existed). Two index scans."""
+    due = PersonAgenda.objects.filter(next_on__lte=today).values_list("person_id", flat=True)
+    never = Person.objects.filter(
+        ~Exists(PersonAgenda.objects.filter(person_id=OuterRef("pk")))
+    ).values_list("pk", flat=True)
+    return sorted({str(p) for p in due} | {str(p) for p in never})
+
+
+def agenda_sweep(*, today: date, batch_size: int = 500) -> RecomputeResult:
+    """The periodic sweep: recompute the persons the agenda says are due today, in batches
+    like the full sweep's. Everyone else's deadlines, risk and reminders would come out the
+    same today as at their last recompute (engine/agenda.py), so they are left alone; a
+    change of facts recomputes its persons at once, and a change of rules everyone.
+    Very many due at once: a run spread over the workers instead."""
+    ids = agenda_due_ids(today=today)
+    if len(ids) > AGENDA_RUN_ABOVE:
+        recompute_run_start(reason=RecomputeRun.Reason.AGENDA, detail=str(len(ids)))
+        return RecomputeResult()
+    if not ids:
+        return RecomputeResult()
+    total = persons_recompute(person_ids=ids, today=today, batch_size=batch_size)
+    if total.persons < len(ids):  # deleted since: their rows would be due for ever
+        found = {str(p) for p in Person.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+        PersonAgenda.objects.filter(person_id__in=[p for p in ids if p not in found]).delete()
+    log.info("engine agenda sweep: %s persons due, %s changes", total.persons, total.changes)
+    return total
+
+
+def _store_agenda(person_ids: Sequence, moments: dict[str, date | None], *, today: date) -> None:
+    """Each person's next moment (two queries at most): the rows that did not change are not
+    written again."""
+    current = {
+        str(pid): on
+        for pid, on in selectors.persons_rows(PersonAgenda.objects, person_ids).values_list(
+            "person_id", "next_on"
+        )
+    }
+    changed = [
+        PersonAgenda(person_id=pid, next_on=on, computed_on=today)
+        for pid, on in moments.items()
+        if pid not in current or current[pid] != on
+    ]
+    if changed:
+        PersonAgenda.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["person_id"],
+            update_fields=["next_on", "computed_on"],
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# A recompute of everyone, cut into chunks that any number of workers take
+# ---------------------------------------------------------------------------------------------
+
+RUN_CHUNK_SIZE = 2000
+
+
+def recompute_run_start(
+    *, reason: str, detail: str = "", chunk_size: int | None = None
+) -> RecomputeRun:
+    """Cut everyone into chunks of `chunk_size` consecutive persons and send one task per
+    chunk on commit (a Celery group: any worker takes any chunk). The chunks' key ranges
+    join end to end, so a person created meanwhile falls in one of them. A run still going
+    is superseded: this one recomputes everyone with the rules as they are now."""
+    chunk_size = chunk_size or RUN_CHUNK_SIZE
+    now = timezone.now()
+    with transaction.atomic():
+        RecomputeRun.objects.filter(status=RunStatus.RUNNING).update(
+            status=RunStatus.SUPERSEDED, finished_at=now
+        )
+        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        run = RecomputeRun.objects.create(
+            reason=reason, detail=detail[:200], persons_total=len(ids)
+        )
+        chunks = [
+            RecomputeChunk(
+                run=run,
+                after_id=ids[start - 1] if start else None,
+                upto_id=ids[start + chunk_size - 1] if start + chunk_size < len(ids) else None,
+                persons=len(ids[start : start + chunk_size]),
+            )
+            for start in range(0, len(ids), chunk_size)
+        ]
+        RecomputeChunk.objects.bulk_create(chunks)
+        run.chunks_total = len(chunks)
+        if not chunks:
+            run.status, run.finished_at = RunStatus.DONE, now
+        run.save(update_fields=["chunks_total", "status", "finished_at"])
+        chunk_ids = [c.pk for c in chunks]
+        transaction.on_commit(lambda: _send_chunks(chunk_ids))
+    log.info("engine: recompute run %s (%s): %s chunks", run.pk, reason, len(chunk_ids))
+    return run
+
+
+def _send_chunks(chunk_ids: list[int]) -> None:
+    from celery import group
+
+    from .tasks import recompute_chunk_task
+
+    try:
+        group(recompute_chunk_task.s(pk) for pk in chunk_ids).apply_async()
+    except Exception:  # noqa: BLE001 - the nightly run is the safety net
+        log.exception("engine: could not send a recompute run's chunks; the nightly run will")
+
+
+def recompute_chunk(*, chunk_id, today: date, batch_size: int = 500) -> RecomputeResult:
+    """Recompute one chunk of a run: its persons in batches, each locked like the sweep's, so
+    a chunk run twice (a worker lost, a message redelivered) changes nothing the second time
+    and counts once. A chunk of a superseded run is skipped."""
+    chunk = RecomputeChunk.objects.select_related("run").filter(pk=chunk_id).first()
+    if chunk is None or chunk.done_at is not None or chunk.run.status == RunStatus.SUPERSEDED:
+        return RecomputeResult()
+    result = _sweep_range(
+        after=chunk.after_id, upto=chunk.upto_id, today=today, batch_size=batch_size
+    )
+    now = timezone.now()
+    if RecomputeChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(done_at=now):
+        if not RecomputeChunk.objects.filter(run_id=chunk.run_id, done_at__isnull=True).exists():
+            RecomputeRun.objects.filter(pk=chunk.run_id, status=RunStatus.RUNNING).update(
+                status=RunStatus.DONE, finished_at=now
+            )
+    return result
 
 
 def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) -> RecomputeResult:
@@ -245,6 +404,23 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
     ]
     now = timezone.now()
     result = _reconcile(computed, stored, rulebook=rulebook, now=now)
+    _store_agenda(
+        person_ids,
+        {
+            pid: agenda.next_moment(
+                f,
+                inputs.get(pid, {}),
+                computed[pid],
+                today,
+                shifts=rulebook.shifts,
+                global_days=rulebook.global_days,
+                reminder_days=REMINDER_DAYS_BEFORE,
+                overdue_days=OVERDUE_ALERT_DAYS,
+            )
+            for pid, f in facts.items()
+        },
+        today=today,
+    )
     new_rows = _store_assessments(person_ids, assessments, facts, today=today, now=now)
     result.assessed = len(new_rows)
     specs = _risk_alerts(new_rows, facts)

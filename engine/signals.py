@@ -2,9 +2,8 @@
 the person's deadlines are recomputed by a task. Connected in EngineConfig.ready(), so that
 casework knows nothing of the engine.
 
-A lost event is not a lost deadline: the sweep recomputes everyone every 15 minutes. So a
-broker that is down must not break the caseworker's save: it is logged and the sweep catches
-up.
+A lost event is not a lost deadline: the nightly run recomputes everyone. So a broker that is
+down must not break the caseworker's save: it is logged and the nightly run catches up.
 """
 
 from __future__ import annotations
@@ -65,10 +64,6 @@ def _send_affected(person_id: str) -> None:
         log.exception("engine: could not enqueue a recompute of others; the sweep will catch up")
 
 
-def enqueue_sweep() -> None:
-    transaction.on_commit(_send_sweep)
-
-
 def _send_recompute(person_id: str) -> None:
     from .tasks import recompute_person_task
 
@@ -98,15 +93,6 @@ def _send_persons(person_ids: list[str]) -> None:
         log.exception("engine: could not enqueue an import's recompute; the sweep will catch up")
 
 
-def _send_sweep() -> None:
-    from .tasks import sweep_task
-
-    try:
-        sweep_task.delay()
-    except Exception:  # noqa: BLE001
-        log.exception("engine: could not enqueue a sweep; the scheduled one will run")
-
-
 def _direct(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: the demo loader recomputes afterwards
         return
@@ -115,6 +101,13 @@ def _direct(sender, instance, raw=False, **kwargs):
         enqueue_affected(instance.person_id)
     if sender.__name__ == "Relationship":
         enqueue_person(instance.relative_id)
+
+
+def _person_deleted(sender, instance, **kwargs):
+    """A deleted (or merged) person's agenda row goes with it (it has no foreign key)."""
+    from .models import PersonAgenda
+
+    PersonAgenda.objects.filter(person_id=instance.pk).delete()
 
 
 def _group_event(sender, instance, raw=False, **kwargs):
@@ -138,9 +131,34 @@ def _indirect(parent_model, parent_field):
     return handler
 
 
+# What an admin edited -> why everyone is recomputed (engine.RecomputeReason).
+_RULE_REASONS = {
+    "Rule": "rule",
+    "CalendarAdjustment": "calendar",
+    "RiskSignal": "signal",
+    "RiskThreshold": "threshold",
+}
+
+
 def _rules_changed(sender, instance, raw=False, **kwargs):
+    """A rule, a calendar's day, a signal or a threshold can change anyone's deadlines or
+    risk, including persons the agenda would not wake for months: recompute everyone now,
+    in chunks spread over the workers, with progress in the admin (engine.RecomputeRun)."""
     if not raw:
-        enqueue_sweep()
+        enqueue_recompute_run(_RULE_REASONS.get(sender.__name__, "requested"), str(instance))
+
+
+def enqueue_recompute_run(reason: str, detail: str = "") -> None:
+    transaction.on_commit(partial(_send_recompute_run, reason, detail[:200]))
+
+
+def _send_recompute_run(reason: str, detail: str) -> None:
+    from .tasks import recompute_run_task
+
+    try:
+        recompute_run_task.delay(reason, detail)
+    except Exception:  # noqa: BLE001 - the nightly run is the safety net
+        log.exception("engine: could not enqueue a recompute of everyone; the nightly run will")
 
 
 def _urgent_action_saved(sender, instance, raw=False, **kwargs):
@@ -175,6 +193,9 @@ def connect() -> None:
         uid = f"engine.recompute.{name}"
         post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".save")
         post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".delete")
+    post_delete.connect(
+        _person_deleted, sender=apps.get_model("casework", "Person"), dispatch_uid="engine.agenda"
+    )
     group_event = apps.get_model("casework", "GroupEvent")
     post_save.connect(_group_event, sender=group_event, dispatch_uid="engine.groupevent.save")
     post_delete.connect(_group_event, sender=group_event, dispatch_uid="engine.groupevent.del")

@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import alerts, selectors, services
+from .models import RecomputeReason
 
 _RETRY = dict(
     acks_late=True,
@@ -29,7 +30,7 @@ def recompute_affected_task(person_id: str) -> int:
     that returned them). Too many: a sweep instead."""
     ids = selectors.affected_person_ids(person_id)
     if ids is None:
-        sweep_task.delay()
+        services.recompute_run_start(reason=RecomputeReason.REQUESTED, detail="many affected")
         return 0
     return services.persons_recompute(person_ids=ids, today=timezone.localdate()).changes
 
@@ -42,7 +43,26 @@ def recompute_persons_task(person_ids: list[str]) -> int:
 
 @shared_task(**_RETRY)
 def sweep_task(batch_size: int = 500) -> int:
+    """Everyone, in this one task (the fault tests' "next sweep"; runs spread it out)."""
     return services.sweep(today=timezone.localdate(), batch_size=batch_size).changes
+
+
+@shared_task(**_RETRY)
+def agenda_sweep_task(batch_size: int = 500) -> int:
+    """Beat's periodic sweep: the persons whose next moment has come."""
+    return services.agenda_sweep(today=timezone.localdate(), batch_size=batch_size).changes
+
+
+@shared_task(**_RETRY)
+def recompute_run_task(reason: str, detail: str = "") -> int:
+    """Start a recompute of everyone, cut into chunk tasks (a rule changed, the nightly net).
+    Run twice, the second run supersedes the first: everyone is recomputed, once more."""
+    return services.recompute_run_start(reason=reason, detail=detail).pk
+
+
+@shared_task(**_RETRY)
+def recompute_chunk_task(chunk_id: int) -> int:
+    return services.recompute_chunk(chunk_id=chunk_id, today=timezone.localdate()).changes
 
 
 @shared_task(**_RETRY)

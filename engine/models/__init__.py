@@ -1,5 +1,6 @@
 """Engine models, one module per concern; issue 6 adds risk and alerts beside these."""
 
+from .agenda import PersonAgenda, RecomputeChunk, RecomputeReason, RecomputeRun, RunStatus
 from .alerts import Alert, AlertKind, AlertPreference, DeliveryStatus, Digest
 from .deadlines import (
     ACTIONABLE_STATUSES,
@@ -34,6 +35,11 @@ __all__ = [
     "Digest",
     "ManualDeadline",
     "BarrierKind",
+    "PersonAgenda",
+    "RecomputeChunk",
+    "RecomputeReason",
+    "RecomputeRun",
+    "RunStatus",
     "RiskAssessment",
     "RiskCap",
     "SuspensiveEffect",

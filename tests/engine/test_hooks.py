@@ -5,6 +5,7 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from engine.models import Rule
 from engine.schedule import BEAT_SCHEDULE
@@ -59,19 +60,25 @@ def test_a_broker_that_is_down_does_not_break_the_save(django_capture_on_commit_
             AppealFactory()  # no exception: the sweep will catch up
 
 
-def test_editing_a_rule_enqueues_a_sweep(django_capture_on_commit_callbacks):
-    with mock.patch("engine.tasks.sweep_task.delay") as sweep:
+def test_editing_a_rule_enqueues_a_recompute_of_everyone_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    with mock.patch("engine.tasks.recompute_run_task.delay") as run:
         with django_capture_on_commit_callbacks(execute=True):
             rule = Rule.objects.get(code="kz.extr.appeal")
             rule.roll_forward = True
             rule.save()
-    sweep.assert_called_once_with()
+    run.assert_called_once_with("rule", "kz.extr.appeal")
 
 
-def test_the_sweep_is_on_a_static_beat_schedule():
+def test_the_agenda_sweep_and_the_nightly_run_are_on_a_static_beat_schedule():
     entry = BEAT_SCHEDULE["engine-sweep"]
-    assert entry["task"] == "engine.tasks.sweep_task"
+    assert entry["task"] == "engine.tasks.agenda_sweep_task"
     assert entry["schedule"] <= 15 * 60
+    nightly = BEAT_SCHEDULE["engine-nightly"]
+    assert nightly["task"] == "engine.tasks.recompute_run_task"
+    assert nightly["args"] == ("nightly",)
+    assert nightly["schedule"].remaining_estimate(timezone.now()).total_seconds() <= 24 * 3600
 
 
 def test_an_import_and_its_undo_recompute_the_persons_they_wrote(
