@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0010_home_risk_index'),
+        ("engine", "0020_agenda"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

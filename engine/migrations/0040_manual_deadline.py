@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('casework', '0005_person_restricted_index'),
-        ('engine', '0010_home_risk_index'),
+        ("engine", "0031_default_caps_and_suspensive_effects"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
