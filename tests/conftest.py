@@ -24,21 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def _own_redis_database_per_xdist_worker() -> None:
-    """Under pytest-xdist each process has its own test database (pytest-django adds _gwN);
-    give it its own Redis database too, so a Celery worker started by one process never runs
-    a task another process enqueued. Runs at import, before Django reads its settings."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    url = os.environ.get("REDIS_URL", "")
-    if not worker.startswith("gw") or not url.startswith("redis"):
-        return
-    parsed = urlparse(url)
-    base = int(parsed.path.strip("/") or 0)
-    db = (base - 1 - int(worker[2:])) % 16
-    os.environ["REDIS_URL"] = parsed._replace(path=f"/{db}").geturl()
-
-
-_own_redis_database_per_xdist_worker()
+# Each pytest-xdist process gets its own Redis database: config/settings/test.py.
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -231,6 +217,8 @@ def worker_env(transactional_db, settings):
 
     db = connection.settings_dict
     env = dict(os.environ)
+    # The worker takes the Redis database this process was given as it is (settings/test.py).
+    env.pop("PYTEST_XDIST_WORKER", None)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     env["DATABASE_URL"] = (
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
