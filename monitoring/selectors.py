@@ -4,7 +4,8 @@ may see them (their assigned caseworker and lawyer, and admins).
 
 Counted by calendar date as recorded (a detention's start, a return's date ...); the one
 moment, a letter's sending time, is counted by its date in settings.TIME_ZONE. Every figure
-is one grouped COUNT query: eleven queries whatever the number of persons.
+is one grouped COUNT query (the two tables of returns share one): twelve queries whatever the
+number of persons.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from casework import models as cw
 from casework.access import person_visibility_q, visible
 from engine.models import Deadline, DeadlineStatus, RiskAssessment, RiskLevel
 
-from .suppression import suppress
+from .suppression import suppress, suppress_linked
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,21 @@ class Figure:
     column_totals: list | None = None
     total: int | None = None
     suppressed: bool = False
+    # The key of the figure whose columns are this one's rows: this figure's row totals are
+    # that figure's column totals, the same numbers published twice (see publish()).
+    rows_are_columns_of: str = ""
 
     def __post_init__(self):
         if not self.suppressed:
             _c, self.row_totals, self.column_totals, self.total = suppress(self.cells, 0)
 
     def published(self, threshold: int) -> Figure:
-        """The same figure with small cells, and those that would give them back, hidden."""
-        cells, row_totals, column_totals, total = suppress(self.cells, threshold)
+        """The same figure with small cells, and those that would give them back, hidden.
+        Alone: a figure linked to another is published by publish()."""
+        return self._as_published(suppress(self.cells, threshold))
+
+    def _as_published(self, result) -> Figure:
+        cells, row_totals, column_totals, total = result
         return replace(
             self,
             cells=cells,
@@ -202,7 +210,10 @@ def decisions(user, period: Period) -> Figure:
     )
 
 
-def returns_by_month(user, period: Period) -> Figure:
+def returns(user, period: Period) -> list[Figure]:
+    """Two tables of the same returns: per month by destination, and by destination and
+    kind. Their per-destination totals are the same numbers, which is why publish() hides
+    their cells together."""
     rows = list(
         visible(cw.Return.objects.all(), user)
         .filter(returned_on__range=(period.start, period.end))
@@ -211,20 +222,44 @@ def returns_by_month(user, period: Period) -> Figure:
         .values("month", "destination_country", "kind")
         .annotate(n=Count("id"))
     )
-    kinds = dict(cw.ReturnKind.choices)
-    keys = sorted({(r["destination_country"], r["kind"]) for r in rows})
-    return Figure(
-        key="returns",
-        title=_("Returns per month by destination and kind"),
-        row_header=_("Month"),
-        columns=[f"{dest} · {kinds.get(kind, kind)}" for dest, kind in keys],
-        rows=[_month_label(m) for m in period.months()],
-        cells=_by_month(
-            period, rows, keys, column_of=lambda r: (r["destination_country"], r["kind"])
+    per_destination: dict[str, int] = {}
+    for r in rows:
+        dest = r["destination_country"]
+        per_destination[dest] = per_destination.get(dest, 0) + r["n"]
+    destinations = sorted(per_destination, key=lambda d: (-per_destination[d], d))
+    present = {r["kind"] for r in rows}
+    kinds = [(value, label) for value, label in cw.ReturnKind.choices if value in present]
+    by_kind = [[0] * len(kinds) for _d in destinations]
+    dest_index = {d: i for i, d in enumerate(destinations)}
+    kind_index = {value: j for j, (value, _label) in enumerate(kinds)}
+    for r in rows:
+        by_kind[dest_index[r["destination_country"]]][kind_index[r["kind"]]] += r["n"]
+    note = _("By the date of return; states: the state that returned the person.")
+    return [
+        Figure(
+            key="returns",
+            title=_("Returns per month by destination"),
+            row_header=_("Month"),
+            columns=destinations,
+            rows=[_month_label(m) for m in period.months()],
+            cells=_by_month(
+                period, rows, destinations, column_of=lambda r: r["destination_country"]
+            ),
+            chart="stacked",
+            note=note,
         ),
-        chart="stacked",
-        note=_("By the date of return; states: the state that returned the person."),
-    )
+        Figure(
+            key="returns_by_kind",
+            title=_("Returns by destination and kind"),
+            row_header=_("Destination"),
+            columns=[str(label) for _value, label in kinds],
+            rows=destinations,
+            cells=by_kind,
+            chart="stacked",
+            note=note,
+            rows_are_columns_of="returns",
+        ),
+    ]
 
 
 def _interim_in_force_at_return() -> Exists:
@@ -386,7 +421,7 @@ FIGURES = (
     detentions_started,
     extradition_requests,
     decisions,
-    returns_by_month,
+    returns,
     returns_despite_interim_measures,
     post_return_reports,
     persons_by_risk,
@@ -396,4 +431,34 @@ FIGURES = (
 
 
 def monitoring_figures(user, period: Period) -> list[Figure]:
-    return [figure(user, period) for figure in FIGURES]
+    out = []
+    for figure in FIGURES:
+        made = figure(user, period)
+        out += made if isinstance(made, list) else [made]
+    return out
+
+
+def publish(figures: list[Figure], threshold: int) -> list[Figure]:
+    """The figures as the public export shows them, small counts suppressed. A figure whose
+    row totals are another's column totals is suppressed together with that one (secondary
+    suppression across the two tables), so that solving both at once gives nothing back."""
+    by_key = {f.key: f for f in figures}
+    # {key of a figure: the figure whose rows are its columns}
+    linked = {f.rows_are_columns_of: f for f in figures if f.rows_are_columns_of in by_key}
+    done: dict[str, Figure] = {}
+    for figure in figures:
+        if figure.key in done:
+            continue
+        first, second = figure, linked.get(figure.key)
+        if second is None and figure.rows_are_columns_of in by_key:
+            first, second = by_key[figure.rows_are_columns_of], figure
+        if second is None:
+            done[figure.key] = figure.published(threshold)
+            continue
+        links = [(0, ("total",), 1, ("total",))] + [
+            (0, ("column", first.columns.index(label)), 1, ("row", i))
+            for i, label in enumerate(second.rows)
+        ]
+        a, b = suppress_linked([first.cells, second.cells], links, threshold)
+        done[first.key], done[second.key] = first._as_published(a), second._as_published(b)
+    return [done[f.key] for f in figures]

@@ -8,6 +8,14 @@ too. Cells are added, smallest first, until that holds and until no hidden cell 
 out from the published numbers by linear algebra (checked exactly, over the rationals):
 the usual "no line with a single suppressed cell" rule is necessary, not always sufficient.
 
+Cross-table (secondary) suppression: one set of counts is often published in two tables,
+returns per month by destination and returns by destination and kind, whose per-destination
+totals are the same numbers. Suppressed apart, a total one table hides to protect its own cells
+can be published by the other, and an attacker solving both tables at once gets a hidden cell
+back. So linked tables are suppressed as one system (suppress_linked): the numbers they share
+are one unknown, hidden in both or in neither, and the check above runs over every equation of
+every table.
+
 Pure functions: counts in, the same shape out with None where hidden.
 """
 
@@ -46,21 +54,79 @@ class Table:
         i, j = cell
         return (self.col_margin and i == self.n_rows) or (self.row_margin and j == self.n_cols)
 
+    def row_sum(self, i: int) -> tuple[int, int]:
+        """Where row i's total is published (a one-column row is its own total)."""
+        return (i, self.n_cols if self.row_margin else 0)
 
-def determined_cells(table: Table, hidden: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    def column_sum(self, j: int) -> tuple[int, int]:
+        return (self.n_rows if self.col_margin else 0, j)
+
+    def grand_sum(self) -> tuple[int, int]:
+        return (self.n_rows if self.col_margin else 0, self.n_cols if self.row_margin else 0)
+
+
+class Linked:
+    """Several tables as one system of equations: a variable is (table, i, j) of an extended
+    grid, and a link makes two positions one variable (the same number published twice).
+    Offers what the suppression needs of a table: cells, value, is_total, lines."""
+
+    def __init__(self, tables: list[Table], links: list[tuple[tuple, tuple]]):
+        self.tables = tables
+        parent: dict = {}
+
+        def find(v):
+            while parent.get(v, v) != v:
+                v = parent[v]
+            return v
+
+        for a, b in links:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        self.find = find
+        self.lines = [
+            [find((t, *cell)) for cell in line]
+            for t, table in enumerate(tables)
+            for line in table.lines
+        ]
+        self._cells = sorted(
+            {find((t, *cell)) for t, table in enumerate(tables) for cell in table.cells()}
+        )
+        for a, b in links:
+            if self.value(a) != self.value(b):
+                raise ValueError(f"linked numbers differ: {a} {b}")
+        self._totals = {
+            find((t, *cell))
+            for t, table in enumerate(tables)
+            for cell in table.cells()
+            if table.is_total(cell)
+        }
+
+    def cells(self):
+        return self._cells
+
+    def value(self, var) -> int:
+        t, i, j = var
+        return self.tables[t].grid[i][j]
+
+    def is_total(self, var) -> bool:
+        return var in self._totals
+
+
+def determined_cells(system: Linked, hidden: set) -> set:
     """The hidden cells whose value follows from the published ones: those whose unit vector
-    lies in the row space of the table's equations restricted to the hidden cells (reduced
+    lies in the row space of the system's equations restricted to the hidden cells (reduced
     row echelon form over Fractions; the tables are small)."""
     unknowns = sorted(hidden)
     if not unknowns:
         return set()
     index = {cell: k for k, cell in enumerate(unknowns)}
     matrix = []
-    for line in table.lines:
+    for line in system.lines:
         row = [Fraction(0)] * len(unknowns)
-        for cell in line:
+        for position, cell in enumerate(line):
             if cell in index:
-                row[index[cell]] = Fraction(-1 if cell == line[-1] else 1)
+                row[index[cell]] += -1 if position == len(line) - 1 else 1
         if any(row):
             matrix.append(row)
     pivots, r = [], 0
@@ -84,36 +150,34 @@ def determined_cells(table: Table, hidden: set[tuple[int, int]]) -> set[tuple[in
     }
 
 
-def _complement(table: Table, hidden: set, line: list[tuple[int, int]]) -> tuple[int, int]:
+def _complement(system: Linked, hidden: set, line: list) -> tuple:
     """The cell of `line` to hide next: the smallest count still shown, preferring an inner
     non-zero cell, then a zero, then a total."""
-    grid = table.grid
 
     def cost(cell):
-        i, j = cell
-        return (table.is_total(cell), grid[i][j] == 0, grid[i][j], cell)
+        value = system.value(cell)
+        return (system.is_total(cell), value == 0, value, cell)
 
     return min((cell for cell in line if cell not in hidden), key=cost)
 
 
-def suppressed_cells(table: Table, threshold: int) -> set[tuple[int, int]]:
+def suppressed_cells(system: Linked, threshold: int) -> set:
     """The cells (margins included) to hide."""
-    grid = table.grid
-    hidden = {(i, j) for i, j in table.cells() if 0 < grid[i][j] < threshold}
+    hidden = {cell for cell in system.cells() if 0 < system.value(cell) < threshold}
     while True:
-        lonely = [ln for ln in table.lines if sum(cell in hidden for cell in ln) == 1]
+        lonely = [ln for ln in system.lines if sum(cell in hidden for cell in ln) == 1]
         if lonely:
-            hidden.add(_complement(table, hidden, lonely[0]))
+            hidden.add(_complement(system, hidden, lonely[0]))
             continue
-        found = determined_cells(table, hidden)
+        found = determined_cells(system, hidden)
         if not found:
             return hidden
         # A cell still follows from the others: hide one more beside it.
         cell = min(found)
-        around = [ln for ln in table.lines if cell in ln and any(c not in hidden for c in ln)]
+        around = [ln for ln in system.lines if cell in ln and any(c not in hidden for c in ln)]
         if not around:
             return hidden
-        hidden.add(_complement(table, hidden, around[0]))
+        hidden.add(_complement(system, hidden, around[0]))
 
 
 def suppress(cells: Grid, threshold: int) -> tuple[list, list | None, list | None, object]:
@@ -123,11 +187,14 @@ def suppress(cells: Grid, threshold: int) -> tuple[list, list | None, list | Non
     if not cells or not cells[0]:
         return cells, None, None, 0
     table = Table(cells)
-    hidden = suppressed_cells(table, threshold)
+    return _published(table, suppressed_cells(Linked([table], []), threshold), 0)
+
+
+def _published(table: Table, hidden: set, t: int, find=lambda v: v):
     grid = table.grid
 
     def shown(i, j):
-        return None if (i, j) in hidden else grid[i][j]
+        return None if find((t, i, j)) in hidden else grid[i][j]
 
     n, m = table.n_rows, table.n_cols
     out = [[shown(i, j) for j in range(m)] for i in range(n)]
@@ -142,3 +209,32 @@ def suppress(cells: Grid, threshold: int) -> tuple[list, list | None, list | Non
     else:
         total = out[0][0]
     return out, row_totals, col_totals, total
+
+
+Ref = tuple  # ("row", i) | ("column", j) | ("total",): a sum one table publishes
+
+
+def _position(table: Table, ref: Ref) -> tuple[int, int]:
+    kind, *at = ref
+    if kind == "row":
+        return table.row_sum(*at)
+    if kind == "column":
+        return table.column_sum(*at)
+    return table.grand_sum()
+
+
+def suppress_linked(
+    grids: list[Grid], links: list[tuple[int, Ref, int, Ref]], threshold: int
+) -> list[tuple]:
+    """suppress() of several tables at once, where each link (t, ref, u, ref') says that a
+    sum published by table t is the same number as one published by table u: the tables are
+    suppressed as one system, so that no hidden count follows from all of them together."""
+    if any(not g or not g[0] for g in grids):
+        return [suppress(g, threshold) for g in grids]
+    tables = [Table(g) for g in grids]
+    system = Linked(
+        tables,
+        [((t, *_position(tables[t], a)), (u, *_position(tables[u], b))) for t, a, u, b in links],
+    )
+    hidden = suppressed_cells(system, threshold)
+    return [_published(table, hidden, t, system.find) for t, table in enumerate(tables)]

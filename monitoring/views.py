@@ -24,7 +24,7 @@ from .cache import audience, cached
 from .charts import as_data_uri, chart_svg
 from .forms import PeriodForm, default_period
 from .models import StatisticsSettings
-from .selectors import monitoring_figures
+from .selectors import monitoring_figures, publish
 
 
 def _form(request) -> PeriodForm:
@@ -42,7 +42,7 @@ def _charted(request, period, *, threshold: int | None):
     def compute():
         figures = monitoring_figures(request.user, period)
         if threshold is not None:
-            figures = [f.published(threshold) for f in figures]
+            figures = publish(figures, threshold)
         return [(f, as_data_uri(chart_svg(f))) for f in figures]
 
     key = (audience(request.user), get_language(), period, threshold)

@@ -58,15 +58,21 @@ def test_decisions(persons, coordinator, caseworker):
     assert counts(figures(caseworker)["decisions"])["Extradition: Approved"] == 2
 
 
-def test_returns_per_month_by_destination_and_kind(persons, coordinator, caseworker):
-    assert counts(figures(coordinator)["returns"]) == {
-        ("June 2011", "UZ · Extradited"): 1,
-        ("June 2011", "UZ · Deported"): 1,
+def test_returns_per_month_by_destination(persons, coordinator, caseworker):
+    assert counts(figures(coordinator)["returns"]) == {"June 2011": 2}
+    assert figures(coordinator)["returns"].columns == ["UZ"]
+    assert counts(figures(caseworker)["returns"]) == {"June 2011": 3}
+
+
+def test_returns_by_destination_and_kind(persons, coordinator, caseworker):
+    assert counts(figures(coordinator)["returns_by_kind"]) == {
+        ("UZ", "Extradited"): 1,
+        ("UZ", "Deported"): 1,
     }
-    assert counts(figures(caseworker)["returns"]) == {
-        ("June 2011", "UZ · Extradited"): 2,
-        ("June 2011", "UZ · Deported"): 1,
-    }
+    by_kind = figures(caseworker)["returns_by_kind"]
+    assert counts(by_kind) == {("UZ", "Extradited"): 2, ("UZ", "Deported"): 1}
+    # The per-destination totals are the month table's: the same returns, counted twice.
+    assert by_kind.row_totals == figures(caseworker)["returns"].column_totals == [3]
 
 
 def test_returns_despite_interim_measures(persons, coordinator, caseworker):
@@ -113,7 +119,7 @@ def test_states_narrow_every_figure(persons, coordinator):
     assert counts(by_key["detentions"]) == {"March 2011": 1}
     assert counts(by_key["extradition_requests"]) == {"TJ": 1}
     assert counts(by_key["decisions"]) == {"Appeal: Rejected": 1}
-    assert counts(by_key["returns"]) == {}
+    assert counts(by_key["returns"]) == {} and counts(by_key["returns_by_kind"]) == {}
     assert counts(by_key["risk"]) == {"None": 1}  # C, detained and asked for in Russia
     assert counts(by_key["deadlines"]) == {}  # the scenario's deadlines are Kazakh
     assert counts(by_key["advocacy"]) == {}  # the one recipient is in Kazakhstan

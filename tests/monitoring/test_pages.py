@@ -55,7 +55,7 @@ def test_the_page_says_what_it_counts_and_in_which_time_zone(persons, client_for
     page = client_for(coordinator).get(PAGE, QUERY).content.decode()
     assert "Counted by calendar date in the time zone UTC." in page
     assert "A restricted person is counted only for their assigned caseworker" in page
-    assert page.count('class="chart"') == 9 and page.count("<table") == 9
+    assert page.count('class="chart"') == 10 and page.count("<table") == 10
 
 
 def test_the_admin_is_told_everyone_is_counted(persons, client_for, admin_user):
@@ -156,3 +156,15 @@ def test_the_page_is_cached_after_its_first_view(
     # unread count: the figures come from the cache.
     with django_assert_max_num_queries(6):
         client.get(PAGE, QUERY)
+
+
+def test_the_two_tables_of_returns_are_suppressed_together(persons, client_for, admin_user):
+    StatisticsSettings.objects.create(suppression_threshold=2)
+    rows = export_rows(client_for(admin_user))
+    # Admin counts: June, to UZ, 2 extradited and 1 deported. The deported 1 is hidden and
+    # the extradited 2 with it; the destination's total, 3, is published by both tables.
+    by_kind = "Returns by destination and kind"
+    assert cell(rows, by_kind, "UZ", "Deported") == "suppressed"
+    assert cell(rows, by_kind, "UZ", "Extradited") == "suppressed"
+    assert cell(rows, by_kind, "UZ", "Total") == "3"
+    assert cell(rows, "Returns per month by destination", "Total", "UZ") == "3"

@@ -1,15 +1,17 @@
 """Small-cell suppression and secondary suppression: an attacker who reads the published
-table (cells and totals) and solves for what is hidden must recover no hidden count."""
+table (cells and totals), or two tables of the same counts at once, and solves for what is
+hidden must recover no hidden count."""
 
 from __future__ import annotations
 
 import itertools
 import random
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitoring.suppression import suppress
+from monitoring.suppression import suppress, suppress_linked
 
 
 def published(cells, threshold=5):
@@ -155,3 +157,124 @@ def test_random_small_tables_resist_an_exhaustive_attack():
         if sum(v is None for row in out for v in row) > 3:
             continue  # keep the exhaustive search small
         assert brute_force_unique(cells, out, rows, cols, total) == set(), cells
+
+
+# Two tables of one set of returns: per month by destination (A) and by destination and kind
+# (B); B's row totals are A's column totals. The attacker knows that and solves every
+# published number of both at once, over the returns themselves: one unknown per (month,
+# destination, kind).
+
+
+def _tables(cube):
+    months, dests, kinds = len(cube), len(cube[0]), len(cube[0][0])
+    a = [[sum(cube[t][d]) for d in range(dests)] for t in range(months)]
+    b = [[sum(cube[t][d][k] for t in range(months)) for k in range(kinds)] for d in range(dests)]
+    return a, b
+
+
+def _links(dests):
+    return [(0, ("total",), 1, ("total",))] + [
+        (0, ("column", d), 1, ("row", d)) for d in range(dests)
+    ]
+
+
+def _numbers(groups, result):
+    """(what it is, the returns it sums, published value or None) for each number a table
+    publishes; `groups[i][j]` is the set of unknowns cell (i, j) adds up."""
+    out, rows, cols, total = result
+    n, m = len(groups), len(groups[0])
+    union = set().union
+    numbers = [(("cell", i, j), groups[i][j], out[i][j]) for i in range(n) for j in range(m)]
+    if rows is not None:
+        numbers += [(("row", i), union(*groups[i]), rows[i]) for i in range(n)]
+    if cols is not None:
+        numbers += [(("col", j), union(*(g[j] for g in groups)), cols[j]) for j in range(m)]
+    return numbers + [(("total",), union(*(c for g in groups for c in g)), total)]
+
+
+def _reduce(basis: dict, vector: list) -> list:
+    """`vector` less its part in the span of `basis` ({pivot: row with 1 at pivot})."""
+    vector = [Fraction(v) for v in vector]
+    for pivot, row in basis.items():
+        if vector[pivot]:
+            factor = vector[pivot]
+            vector = [v - factor * r for v, r in zip(vector, row, strict=True)]
+    return vector
+
+
+def solve_both(cube, published_a, published_b) -> list:
+    """The hidden numbers of either table that follow, by linear algebra, from everything
+    published in both: those whose sum of unknowns lies in the span of the published sums."""
+    months, dests, kinds = len(cube), len(cube[0]), len(cube[0][0])
+    unknowns = list(itertools.product(range(months), range(dests), range(kinds)))
+    groups_a = [[{(t, d, k) for k in range(kinds)} for d in range(dests)] for t in range(months)]
+    groups_b = [[{(t, d, k) for t in range(months)} for k in range(kinds)] for d in range(dests)]
+    numbers = [("A", *x) for x in _numbers(groups_a, published_a)]
+    numbers += [("B", *x) for x in _numbers(groups_b, published_b)]
+
+    def vector(members):
+        return [1 if u in members else 0 for u in unknowns]
+
+    basis: dict = {}
+    for _t, _what, members, value in numbers:
+        if value is None:
+            continue
+        rest = _reduce(basis, vector(members))
+        pivot = next((i for i, v in enumerate(rest) if v), None)
+        if pivot is not None:
+            rest = [v / rest[pivot] for v in rest]
+            basis = {p: _reduce({pivot: rest}, row) for p, row in basis.items()}
+            basis[pivot] = rest
+    return [
+        (t, what)
+        for t, what, members, value in numbers
+        if value is None and not any(_reduce(basis, vector(members)))
+    ]
+
+
+def test_the_attacker_solves_two_tables_at_once():
+    # The solver finds what a careless publication gives away: the month table hides the
+    # second month's 3 and its complement, but the kind table, published in full, gives the
+    # per-destination totals back, and with them that 3.
+    cube = [[[6, 0], [0, 9]], [[3, 0], [0, 7]]]  # months x destinations x kinds
+    a, b = _tables(cube)
+    careless_a = ([[6, 9], [None, None]], [15, None], [None, None], None)
+    assert ("A", ("cell", 1, 0)) in solve_both(cube, careless_a, suppress(b, 0))
+    assert solve_both(cube, careless_a, ([[None] * 2] * 2, [None] * 2, [None] * 2, None)) == []
+
+
+def test_a_total_both_tables_share_is_hidden_in_both_or_in_neither():
+    cube = [[[3, 0], [6, 6]], [[0, 0], [5, 7]]]
+    a, b = _tables(cube)
+    pa, pb = suppress_linked([a, b], _links(2), 5)
+    assert pa[0][0][0] is None  # June's 3
+    assert [pb[1][d] for d in range(2)] == [pa[2][d] for d in range(2)]  # the shared totals
+    assert pa[3] == pb[3]
+    assert solve_both(cube, pa, pb) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)).flatmap(
+        lambda shape: st.lists(
+            st.lists(
+                st.lists(st.sampled_from([0, 0, 1, 2, 3, 5, 8, 13]), min_size=shape[2],
+                         max_size=shape[2]),
+                min_size=shape[1], max_size=shape[1],
+            ),
+            min_size=shape[0], max_size=shape[0],
+        )
+    )
+)  # fmt: skip
+def test_no_pair_of_linked_tables_gives_a_hidden_count_back(cube):
+    a, b = _tables(cube)
+    pa, pb = suppress_linked([a, b], _links(len(cube[0])), 5)
+    for grid, (out, rows, cols, total) in ((a, pa), (b, pb)):
+        _c, r, c, t = suppress(grid, 0)
+        for shown, true in zip(
+            [v for row in out for v in row] + (rows or []) + (cols or []) + [total],
+            [v for row in grid for v in row] + (r or []) + (c or []) + [t],
+            strict=True,
+        ):
+            assert shown is None or not 0 < true < 5
+    assert solve_both(cube, pa, pb) == []
