@@ -168,3 +168,31 @@ def test_the_two_tables_of_returns_are_suppressed_together(persons, client_for, 
     assert cell(rows, by_kind, "UZ", "Extradited") == "suppressed"
     assert cell(rows, by_kind, "UZ", "Total") == "3"
     assert cell(rows, "Returns per month by destination", "Total", "UZ") == "3"
+
+
+def test_the_engines_recompute_refreshes_the_figures_and_a_second_one_keeps_the_cache(
+    persons, client_for, coordinator, django_assert_max_num_queries
+):
+    from engine.services import person_recompute
+    from monitoring.selectors import monitoring_figures
+
+    client = client_for(coordinator)
+    before = {f.key: f.cells for f, _c in client.get(PAGE, QUERY).context["charted"]}
+    # The real recompute of C replaces the scenario's hand-made "none" with the engine's
+    # level and adds C's deadlines: the page shows what a fresh count gives.
+    person_recompute(person_id=persons["c"].pk, today=date(2011, 6, 30))
+    page = {f.key: f.cells for f, _c in client.get(PAGE, QUERY).context["charted"]}
+    fresh = {f.key: f.cells for f in monitoring_figures(coordinator, scenario.PERIOD)}
+    assert page == fresh and page["risk"] != before["risk"]
+    # Recomputing again changes nothing, so the figures still come from the cache.
+    person_recompute(person_id=persons["c"].pk, today=date(2011, 6, 30))
+    with django_assert_max_num_queries(6):
+        assert {f.key: f.cells for f, _c in client.get(PAGE, QUERY).context["charted"]} == page
+
+
+def test_a_restricted_person_is_counted_for_the_assigned_lawyer_too(persons, client_for, lawyer):
+    persons["r"].assigned_lawyer = lawyer
+    persons["r"].save()
+    figures = {f.key: f for f, _c in client_for(lawyer).get(PAGE, QUERY).context["charted"]}
+    assert figures["detentions"].total == 4  # A, B and R in January, C in March
+    assert figures["returns_by_kind"].total == 3
