@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_ROLES, Role, user_roles
 
-from .cache import audience, cached
+from .cache import audience, cached, charts
 from .charts import as_data_uri, chart_svg
 from .forms import PeriodForm, default_period
 from .models import StatisticsSettings
@@ -43,7 +43,8 @@ def _charted(request, period, *, threshold: int | None):
         figures = monitoring_figures(request.user, period)
         if threshold is not None:
             figures = publish(figures, threshold)
-        return [(f, as_data_uri(chart_svg(f))) for f in figures]
+        drawn = charts(figures, lambda f: as_data_uri(chart_svg(f)))
+        return list(zip(figures, drawn, strict=True))
 
     key = (audience(request.user), get_language(), period, threshold)
     return cached(key, compute)

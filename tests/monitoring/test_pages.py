@@ -196,3 +196,21 @@ def test_a_restricted_person_is_counted_for_the_assigned_lawyer_too(persons, cli
     figures = {f.key: f for f, _c in client_for(lawyer).get(PAGE, QUERY).context["charted"]}
     assert figures["detentions"].total == 4  # A, B and R in January, C in March
     assert figures["returns_by_kind"].total == 3
+
+
+def test_after_a_change_only_the_charts_it_changed_are_drawn_again(
+    persons, client_for, coordinator, monkeypatch
+):
+    from monitoring import views
+
+    drawn = []
+    draw = views.chart_svg
+    monkeypatch.setattr(views, "chart_svg", lambda figure: drawn.append(figure.key) or draw(figure))
+    client = client_for(coordinator)
+    client.get(PAGE, QUERY)
+    assert len(drawn) == 10
+    drawn.clear()
+    f.DetentionFactory(person=persons["c"], started_on=date(2011, 2, 2))
+    figures = {f.key: f for f, _c in client.get(PAGE, QUERY).context["charted"]}
+    assert figures["detentions"].total == 4
+    assert drawn == ["detentions"]
