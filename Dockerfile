@@ -26,15 +26,16 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY . .
 
-# Static files and translations are built into the image. The key only lets the production
-# settings load here; the real one comes from the environment at run time.
+# Static files and translations are built into the image. The keys only let the production
+# settings load here; the real ones come from the environment at run time.
 RUN export DJANGO_SECRET_KEY=build-only-not-a-secret-the-real-key-comes-from-the-environment \
+ && export HAVEN_DOCUMENTS_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZWQ= \
  && python manage.py collectstatic --noinput \
  && if find locale -name '*.po' | grep -q .; then python manage.py compilemessages; fi
 
 # Not root. The volumes mounted on /var/lib/haven start with this ownership.
 RUN useradd --system --uid 1000 --home-dir /app haven \
- && mkdir -p /var/lib/haven/media /var/lib/haven/beat \
+ && mkdir -p /var/lib/haven/media /var/lib/haven/documents /var/lib/haven/beat \
  && chown -R haven /var/lib/haven
 USER haven
 

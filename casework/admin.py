@@ -133,7 +133,10 @@ class WelfareCheckInline(PersonScopedInline, admin.TabularInline):
 
 class ExtraditionRequestInline(PersonScopedInline, admin.TabularInline):
     model = m.ExtraditionRequest
-    fields = ("requesting_state", "requested_state", "status", "decided_on", "notified_on")
+    fields = (
+        "requesting_state", "requested_state", "status", "decided_on", "notified_on",
+        "scheduled_removal_at",
+    )  # fmt: skip
 
 
 class AsylumClaimInline(PersonScopedInline, admin.TabularInline):
@@ -143,7 +146,10 @@ class AsylumClaimInline(PersonScopedInline, admin.TabularInline):
 
 class RemovalOrderInline(PersonScopedInline, admin.TabularInline):
     model = m.RemovalOrder
-    fields = ("kind", "country", "issued_on", "notified_on", "scheduled_removal_on")
+    fields = (
+        "kind", "country", "destination_country", "issued_on", "notified_on",
+        "scheduled_removal_on", "scheduled_removal_at",
+    )  # fmt: skip
 
 
 class AppealInline(PersonScopedInline, admin.TabularInline):

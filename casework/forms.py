@@ -201,6 +201,28 @@ class ExtraditionRequestForm(CheckedModelForm):
         _dates(self)
 
 
+class RemovalOrderForm(CheckedModelForm):
+    """A deportation or expulsion order, with the moment the removal is scheduled for (the
+    person page's last useful moment for a Rule 39 request is counted from it)."""
+
+    class Meta:
+        model = m.RemovalOrder
+        fields = [
+            "kind",
+            "country",
+            "destination_country",
+            "issued_by",
+            "issued_on",
+            "notified_on",
+            "scheduled_removal_on",
+            "scheduled_removal_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+
+
 class AsylumClaimForm(CheckedModelForm):
     class Meta:
         model = m.AsylumClaim
@@ -348,6 +370,7 @@ class ReaffirmationForm(CheckedModelForm):
 PROCEEDINGS = {
     "extradition": (m.ExtraditionRequest, ExtraditionRequestForm),
     "asylum": (m.AsylumClaim, AsylumClaimForm),
+    "removal": (m.RemovalOrder, RemovalOrderForm),
     "appeal": (m.Appeal, AppealForm),
     "interim": (m.InterimMeasure, InterimMeasureForm),
 }

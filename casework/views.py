@@ -241,6 +241,7 @@ def _proceedings(person: m.Person, by_source) -> dict:
             person.extradition_requests.all(), "casework.extraditionrequest"
         ),
         "asylum_claims": with_deadlines(person.asylum_claims.all(), "casework.asylumclaim"),
+        "removal_orders": with_deadlines(person.removal_orders.all(), "casework.removalorder"),
         # The page names the appeal's lower court, nothing else of its relations.
         "appeals": with_deadlines(person.appeals.select_related("lower_appeal"), "casework.appeal"),
         "interim_measures": measures,
@@ -382,7 +383,8 @@ def _proceeding_kind(kind: str):
 
 @staff_required
 def proceeding_edit(request, person_pk, kind, pk=None):
-    """Create or edit an extradition request, asylum claim, appeal or interim measure."""
+    """Create or edit an extradition request, asylum claim, removal order, appeal or interim
+    measure."""
     model, form_class = _proceeding_kind(kind)
     action = "change" if pk else "add"
     _need(request, f"casework.{action}_{model._meta.model_name}")

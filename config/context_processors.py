@@ -23,6 +23,7 @@ NAV_ROUTES = {
     "imports": "imports:list",
     "inbox": "engine:inbox",
     "monitoring": "monitoring:page",
+    "returns": "evidence:returns-index",
     "logout": "account_logout",
     "set_language": "set_language",
 }

@@ -8,7 +8,10 @@ row's id as associated data, so a wrapped key copied to another row does not ope
 
 A wrong documents key fails loudly (DocumentKeyError), never as garbage bytes: GCM
 authenticates the unwrap. `key_id` (the first bytes of the key's SHA-256) on each row says
-which key a file was stored under, for the error message and for a future rotation.
+which key a file was stored under, for the error message and for rotation: with the previous
+keys in HAVEN_DOCUMENTS_OLD_KEYS, files stored under them still open, and
+`manage.py documents_rekey` re-wraps their file keys under the current key (the files
+themselves do not change), after which the old keys can be dropped.
 """
 
 from __future__ import annotations
@@ -41,6 +44,16 @@ class DocumentCorrupted(Exception):
     """The stored file does not authenticate: altered or truncated on disk."""
 
 
+def _parse_key(raw: str, name: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(raw)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name} is not valid base64.") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must be 32 bytes (base64-encoded).")
+    return key
+
+
 def master_key() -> bytes:
     raw = settings.DOCUMENTS_KEY
     if not raw:
@@ -48,17 +61,23 @@ def master_key() -> bytes:
             "HAVEN_DOCUMENTS_KEY is not set: documents are encrypted under it. Generate one with "
             'python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
         )
-    try:
-        key = base64.urlsafe_b64decode(raw)
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured("HAVEN_DOCUMENTS_KEY is not valid base64.") from exc
-    if len(key) != 32:
-        raise ImproperlyConfigured("HAVEN_DOCUMENTS_KEY must be 32 bytes (base64-encoded).")
-    return key
+    return _parse_key(raw, "HAVEN_DOCUMENTS_KEY")
 
 
 def key_id(key: bytes | None = None) -> str:
     return hashlib.sha256(key or master_key()).hexdigest()[:16]
+
+
+def keyring() -> dict[str, bytes]:
+    """Every documents key Haven holds, by key id: the current one and the previous ones
+    (settings.DOCUMENTS_OLD_KEYS, from HAVEN_DOCUMENTS_OLD_KEYS) during a rotation."""
+    ring = {}
+    for raw in getattr(settings, "DOCUMENTS_OLD_KEYS", ()):
+        key = _parse_key(raw, "A key in HAVEN_DOCUMENTS_OLD_KEYS")
+        ring[key_id(key)] = key
+    current = master_key()
+    ring[key_id(current)] = current
+    return ring
 
 
 @dataclass(frozen=True)
@@ -84,16 +103,29 @@ def encrypt_file(source: BinaryIO, target: BinaryIO, *, row_id) -> Sealed:
 
 def _file_key(*, wrapped_key: bytes, row_id, stored_key_id: str) -> bytes:
     master = master_key()
+    # The key the row says it was stored under, when Haven still holds it (a rotation in
+    # progress); otherwise the current one, which then fails with the sentence below.
+    key = keyring().get(stored_key_id, master)
     try:
-        return AESGCM(master).decrypt(
-            bytes(wrapped_key[:12]), bytes(wrapped_key[12:]), _aad(row_id)
-        )
+        return AESGCM(key).decrypt(bytes(wrapped_key[:12]), bytes(wrapped_key[12:]), _aad(row_id))
     except InvalidTag as exc:
         raise DocumentKeyError(
             f"Document {row_id} cannot be decrypted: it was stored under documents key "
             f"{stored_key_id}, and HAVEN_DOCUMENTS_KEY is {key_id(master)}. Set the key it was "
-            "stored with."
+            "stored with (or, during a rotation, add it to HAVEN_DOCUMENTS_OLD_KEYS)."
         ) from exc
+
+
+def rewrap(wrapped_key: bytes, *, row_id, stored_key_id: str) -> Sealed:
+    """The same file key, wrapped under the current documents key (a rotation: the file on
+    disk does not change). DocumentKeyError when Haven does not hold the key it was under."""
+    file_key = _file_key(wrapped_key=wrapped_key, row_id=row_id, stored_key_id=stored_key_id)
+    master = master_key()
+    nonce = os.urandom(12)
+    return Sealed(
+        wrapped_key=nonce + AESGCM(master).encrypt(nonce, file_key, _aad(row_id)),
+        key_id=key_id(master),
+    )
 
 
 def decrypt_chunks(

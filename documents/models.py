@@ -78,7 +78,9 @@ class Document(Record):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    history = HistoricalRecords()
+    # The history keeps that a document existed and who changed or deleted it, not its key:
+    # old wrappings left in history rows would still open the file under a retired key.
+    history = HistoricalRecords(excluded_fields=["wrapped_key"])
 
     class Meta:
         verbose_name = _("document")

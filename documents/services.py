@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -151,3 +151,54 @@ def document_bytes(document: Document) -> bytes:
             stored_key_id=document.key_id,
         )
     )
+
+
+@dataclass
+class RekeyResult:
+    """What a rotation did: file keys re-wrapped, already under the current key, and the ids
+    of rows under a key Haven does not hold (they stay as they were)."""
+
+    rewrapped: int = 0
+    current: int = 0
+    unopened: list[str] = field(default_factory=list)
+
+    def __iadd__(self, other: RekeyResult) -> RekeyResult:
+        self.rewrapped += other.rewrapped
+        self.current += other.current
+        self.unopened += other.unopened
+        return self
+
+
+def rekey_rows(queryset, *, keys: dict[str, str], row_id=lambda pk, which: pk) -> RekeyResult:
+    """Re-wrap, under the current documents key, the file keys held in `keys`' fields
+    ({wrapped key field: label}) of each row of `queryset` not already under it. Each row is
+    a compare-and-set on its key id, so two runs at once, or a run beside uploads, re-wrap a
+    row once and never mix keys; running it again changes nothing."""
+    current = crypto.key_id()
+    result = RekeyResult()
+    fields = list(keys)
+    for pk, stored_key_id, *wrapped in queryset.values_list("pk", "key_id", *fields).iterator():
+        if stored_key_id == current:
+            result.current += 1
+            continue
+        try:
+            sealed = {
+                name: crypto.rewrap(
+                    value, row_id=row_id(pk, keys[name]), stored_key_id=stored_key_id
+                )
+                for name, value in zip(fields, wrapped, strict=True)
+                if value is not None
+            }
+        except crypto.DocumentKeyError:
+            result.unopened.append(str(pk))
+            continue
+        updated = queryset.model._default_manager.filter(pk=pk, key_id=stored_key_id).update(
+            key_id=current, **{name: s.wrapped_key for name, s in sealed.items()}
+        )
+        result.rewrapped += updated
+    return result
+
+
+def documents_rekey() -> RekeyResult:
+    """Every document's file key under the current documents key (a key rotation)."""
+    return rekey_rows(Document.objects.all(), keys={"wrapped_key": ""})

@@ -14,6 +14,7 @@ OUTBOX_EVERY_SECONDS = 60
 DIGESTS_EVERY_SECONDS = 5 * 60
 DUPLICATES_EVERY_SECONDS = 60 * 60
 RULE39_EVERY_SECONDS = 15 * 60
+ORPHANS_HOUR, ORPHANS_MINUTE = 3, 45  # local time, after the nightly run
 
 BEAT_SCHEDULE: dict = {
     # The agenda sweep: only the persons whose next moment (engine/agenda.py) has come, and
@@ -59,5 +60,12 @@ BEAT_SCHEDULE: dict = {
         "task": "evidence.tasks.rule39_alerts_task",
         "schedule": RULE39_EVERY_SECONDS,
         "options": {"expires": RULE39_EVERY_SECONDS - 60},
+    },
+    # Stored files no row refers to (a process that died between a commit and a file's
+    # removal): set aside, removed after 30 days (documents/storage.py).
+    "documents-orphans": {
+        "task": "documents.tasks.orphans_sweep_task",
+        "schedule": crontab(hour=ORPHANS_HOUR, minute=ORPHANS_MINUTE),
+        "options": {"expires": 6 * 60 * 60},
     },
 }

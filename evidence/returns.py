@@ -38,6 +38,32 @@ def returns_to(user, country: str, *, exclude_person=None) -> list[m.Return]:
     return list(qs)
 
 
+def destinations(user) -> list[dict]:
+    """Each state persons were returned to (of the returns `user` may see): how many were
+    returned, when first and last, and how many reports came since; most returns first."""
+    from django.db.models import Count, Max, Min
+
+    rows = (
+        visible(m.Return.objects.exclude(destination_country=""), user)
+        .values("destination_country")
+        .annotate(
+            returns=Count("id", distinct=True),
+            reports=Count("reports", distinct=True),
+            first=Min("returned_on"),
+            last=Max("returned_on"),
+        )
+        .order_by("-returns", "destination_country")
+    )
+    return [
+        {
+            **row,
+            "country": row["destination_country"],
+            "name": country_name(row["destination_country"]),
+        }
+        for row in rows
+    ]
+
+
 def returned_when(ret: m.Return) -> str:
     if ret.returned_on_precision == m.DatePrecision.YEAR:
         return str(ret.returned_on.year)

@@ -178,3 +178,15 @@ def scheduled_removals(now: datetime) -> list[tuple]:
         scheduled_removal_at__gt=now, scheduled_removal_at__lte=until
     ).values_list("person_id", "scheduled_removal_at")
     return rows
+
+
+def evidence_packs_rekey():
+    """Every finished pack's two file keys under the current documents key (a rotation;
+    documents.services.rekey_rows)."""
+    from documents.services import rekey_rows
+
+    return rekey_rows(
+        EvidencePack.objects.filter(status=PackStatus.DONE),
+        keys={"pdf_key": "pdf", "zip_key": "zip"},
+        row_id=lambda pk, which: f"{pk}:{which}",
+    )

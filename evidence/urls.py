@@ -10,5 +10,6 @@ urlpatterns = [
     path("packs/<uuid:pk>/", views.pack_detail, name="pack"),
     path("packs/<uuid:pk>/progress/", views.pack_progress, name="pack-progress"),
     path("packs/<uuid:pk>/<str:which>/", views.pack_download, name="pack-download"),
+    path("returns/", views.returns_index, name="returns-index"),
     path("returns/<str:country>/", views.returns_by_destination, name="returns"),
 ]

@@ -29,7 +29,7 @@ from . import chronology as chrono
 from . import forms, services
 from .models import EvidencePack, PackStatus
 from .pack import rule39_moment
-from .returns import returns_to
+from .returns import destinations, returns_to
 
 
 @staff_required
@@ -156,6 +156,15 @@ def post_return_report_add(request, pk):
             "reports": list(return_record.reports.order_by("reported_on")),
         },
         status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def returns_index(request):
+    """The states persons were returned to, each linking to its page of returns."""
+    need(request, "casework.view_return")
+    return render(
+        request, "evidence/returns_index.html", {"destinations": destinations(request.user)}
     )
 
 

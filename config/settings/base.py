@@ -135,6 +135,8 @@ MEDIA_URL = "/media/"  # never served publicly: generated letters are fetched th
 # them), read only through documents.views. The key wraps each file's own key (documents/crypto.py).
 DOCUMENTS_ROOT = Path(os.environ.get("HAVEN_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENTS_KEY = os.environ.get("HAVEN_DOCUMENTS_KEY", "")
+# During a key rotation: the previous keys, comma-separated, until `documents_rekey` has run.
+DOCUMENTS_OLD_KEYS = [k for k in os.environ.get("HAVEN_DOCUMENTS_OLD_KEYS", "").split(",") if k]
 DOCUMENTS_MAX_BYTES = int(os.environ.get("HAVEN_DOCUMENTS_MAX_BYTES", 25 * 1024 * 1024))
 
 LOGIN_URL = "account_login"

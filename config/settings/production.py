@@ -16,6 +16,22 @@ if not SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:  # noqa: 
     )
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name this site's host(s).")
+# Uploaded documents and evidence packs are encrypted under this key: without it a server
+# would start, then fail at the first upload; with a malformed one, at the first read.
+# Refused here, at start, with the sentence saying how to make one.
+try:
+    import base64 as _b64
+
+    _documents_key = _b64.urlsafe_b64decode(DOCUMENTS_KEY) if DOCUMENTS_KEY else b""  # noqa: F405
+except ValueError:
+    _documents_key = b""
+if len(_documents_key) != 32:
+    raise ImproperlyConfigured(
+        "HAVEN_DOCUMENTS_KEY must be set in production: 32 random bytes in base64, the key "
+        "documents are encrypted under (keep it with the backups' passphrase; without it no "
+        "stored document opens). Generate one with "
+        'python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
+    )
 
 # HTTPS only. Behind a TLS-terminating proxy that sets X-Forwarded-Proto; set
 # HAVEN_SSL_REDIRECT=false only when the proxy itself redirects.

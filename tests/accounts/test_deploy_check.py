@@ -1,11 +1,14 @@
 """Production settings pass Django's deployment checklist (HSTS, secure cookies, SSL redirect,
 a strong secret key...). Run in a child process: these settings cannot load beside the tests'."""
 
+import base64
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,6 +25,7 @@ def test_production_settings_pass_check_deploy_with_no_warning():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "haven.example.org",
+        "HAVEN_DOCUMENTS_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -48,3 +52,28 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("key", [None, "", "bm90LTMyLWJ5dGVz", "not base64 at all!"])
+def test_production_settings_refuse_to_start_without_a_documents_key(key):
+    """Missing, empty, too short or not base64: refused at start with the sentence that says
+    how to make one, not at the first upload."""
+    env = {
+        **_environment(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "haven.example.org",
+    }
+    env.pop("HAVEN_DOCUMENTS_KEY", None)
+    if key is not None:
+        env["HAVEN_DOCUMENTS_KEY"] = key
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "HAVEN_DOCUMENTS_KEY must be set in production: 32 random bytes" in result.stderr

@@ -221,3 +221,76 @@ def test_the_api_list_costs_the_same_queries_for_one_document_or_ten(
     # the persons' confidentiality off the joined rows: no query of its own)
     with django_assert_num_queries(5):
         client.get("/api/documents/")
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [("lawyer", False), ("caseworker", False), ("assigned caseworker", True), ("admin", True)],
+)
+def test_the_api_filtered_by_a_fact_finds_the_restricted_document_only_for_those_allowed(
+    world, who, sees
+):
+    client = login_with_second_factor(Client(), world["users"][who])
+    document = world["docs"]["restricted"]
+
+    rows = client.get(
+        f"/api/documents/?fact_kind={document.fact_kind}&fact_id={document.fact_id}"
+    ).json()["results"]
+    assert [row["id"] for row in rows] == ([str(document.pk)] if sees else [])
+
+
+def test_a_document_deleted_in_the_admin_keeps_a_history_row_naming_who_deleted_it(
+    world, django_capture_on_commit_callbacks
+):
+    admin = world["users"]["admin"]
+    client = login_with_second_factor(Client(), admin)
+    document = world["docs"]["restricted"]
+    path = document.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:documents_document_delete", args=[document.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    deleted = m.Person.objects.get(pk=document.person_id).documents.filter(pk=document.pk)
+    assert not deleted.exists()
+    row = services.Document.history.get(id=document.pk, history_type="-")
+    assert row.history_user == admin
+    assert not path.exists()  # removed once the deletion committed
+
+
+def test_a_download_under_the_wrong_key_fails_loudly_and_sends_no_bytes(world, settings):
+    import base64
+
+    from documents.crypto import DocumentKeyError
+
+    client = login_with_second_factor(Client(), world["users"]["admin"])
+    client.raise_request_exception = True
+    document = world["docs"]["normal"]
+    settings.DOCUMENTS_KEY = base64.urlsafe_b64encode(b"w" * 32).decode()
+
+    for url in (ways(document)["download"], ways(document)["api content"]):
+        with pytest.raises(DocumentKeyError, match="stored under documents key"):
+            client.get(url)
+    assert not ReadAudit.objects.filter(record_id=document.pk, channel="download").exists()
+
+
+def test_an_api_upload_refused_for_its_fact_leaves_no_file_and_no_row(world, documents_root):
+    client = login_with_second_factor(Client(), world["users"]["admin"])
+    normal, restricted = world["docs"]["normal"], world["docs"]["restricted"]
+    before = sorted(p.name for p in documents_root.iterdir())
+
+    refused = client.post(
+        "/api/documents/",
+        {
+            "person": str(normal.person_id),
+            "kind": "court_decision",
+            "fact_kind": restricted.fact_kind,
+            "fact_id": str(restricted.fact_id),  # another person's appeal
+            "file": _file(),
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"fact_id": ["That fact is not one of this person's."]}
+    assert sorted(p.name for p in documents_root.iterdir()) == before
+    assert services.Document.objects.count() == 2

@@ -156,3 +156,26 @@ def test_deleting_keeps_a_history_row_of_who_deleted_it_and_removes_the_file(
     deleted = Document.history.get(id=document_id, history_type="-")
     assert deleted.history_user == lawyer and deleted.filename == "decision.pdf"
     assert not path.exists()
+
+
+def test_nothing_is_left_on_disk_when_writing_the_encrypted_file_fails_half_way(documents_root):
+    def disk_full(source, target, aead, *, size):
+        target.write(b"x" * 100)  # some bytes reached the disk before it filled
+        raise OSError(28, "No space left on device")
+
+    with (
+        mock.patch.object(crypto, "seal_chunks", side_effect=disk_full),
+        pytest.raises(OSError, match="No space"),
+    ):
+        upload(f.PersonFactory())
+
+    assert files_in(documents_root) == []
+    assert not Document.objects.exists()
+
+
+def test_a_document_is_stored_outside_the_public_media_folder(settings, documents_root):
+    document = upload(f.PersonFactory())
+    media = settings.MEDIA_ROOT
+
+    assert not str(document.path.resolve()).startswith(str(media.resolve()))
+    assert documents_root.name in document.path.parts

@@ -218,3 +218,57 @@ def test_rule39_alerts_go_to_the_persons_staff_once(world):
     alert = Alert.objects.get(recipient=world["lawyer"])
     assert "Rule 39" in alert.subject and person.case_number in alert.subject
     assert "Qodirov" not in alert.body and "Visible" not in alert.subject
+
+
+def test_the_returns_index_links_each_destination_from_the_navigation(
+    world, django_assert_max_num_queries
+):
+    returned = f.ReturnFactory(person=world["normal"], returned_on=date(2010, 9, 1))
+    m.PostReturnReport.objects.create(
+        return_record=returned, reported_on=date(2011, 1, 15), kind="incommunicado"
+    )
+    f.ReturnFactory(person=world["restricted"], destination_country="TJ")
+    cw = client(world["caseworker"])
+    index = reverse("evidence:returns-index")
+    assert f'href="{index}"' in cw.get(reverse("casework:home")).content.decode()
+
+    # session, user, the destinations with their counts (one grouped query), unread alerts
+    with django_assert_max_num_queries(6):
+        body = cw.get(index).content.decode()
+    assert reverse("evidence:returns", args=["UZ"]) in body
+    assert body.count('data-testid="destination-row"') == 1  # the restricted return is not counted
+    assert "TJ" not in body
+    assigned = client(world["assigned"]).get(index).content.decode()
+    assert assigned.count('data-testid="destination-row"') == 2
+    assert client(world["outsider"]).get(index).status_code in (302, 403)
+
+
+def test_a_lawyer_records_a_removal_order_with_its_scheduled_moment_on_the_page(world):
+    person = world["normal"]
+    lw = client(world["lawyer"])
+    page = lw.get(reverse("casework:person", args=[person.pk])).content.decode()
+    url = reverse("casework:proceeding-new", args=[person.pk, "removal"])
+    assert url in page
+    assert 'name="scheduled_removal_at"' in lw.get(url).content.decode()
+
+    moment = timezone.localtime() + timedelta(hours=20)
+    response = lw.post(
+        url,
+        {
+            "kind": "deportation",
+            "country": "KZ",
+            "destination_country": "UZ",
+            "issued_on": (moment - timedelta(days=3)).date().isoformat(),
+            "scheduled_removal_at": moment.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    order = person.removal_orders.get()
+    assert order.scheduled_removal_at == moment.replace(second=0, microsecond=0)
+    page = lw.get(reverse("casework:person", args=[person.pk])).content.decode()
+    assert f'id="removal-{order.pk}"' in page
+    assert 'id="rule39"' in page and 'role="alert"' in page
+    refused = lw.post(
+        url, {"kind": "deportation", "country": "Kazakhstan", "issued_on": "2011-01-05"}
+    )
+    assert refused.status_code == 200 and person.removal_orders.count() == 1

@@ -255,22 +255,26 @@ def test_person_page_query_count_does_not_grow_with_facts(
     # One of each first: a prefetch of an empty set is skipped, which is not growth.
     f.AppealFactory(person=person)
     f.WelfareCheckFactory(person=person)
+    f.RemovalOrderFactory(person=person)
     m.Reaffirmation.objects.create(
         measure=f.InterimMeasureFactory(person=person), reaffirmed_on=date(2011, 5, 20)
     )
     client.get(url)
     # session, user (roles, second factor and permissions are cached: accounts.authz); person,
-    # deadlines, manual deadlines, risk, names, relatives (both ways), detentions, checks, the return, groups, proceedings (5),
-    # which fact tables hold history, the history of the 6 that do, the unread-alerts count;
+    # deadlines, manual deadlines, risk, names, relatives (both ways), detentions, checks, the
+    # return, groups, proceedings (6: removal orders since issue 18),
+    # which fact tables hold history, the history of the 7 that do (a removal order's, since
+    # one is created above), the unread-alerts count;
     # the documents and evidence section: documents, scheduled removal orders, the return
     # (the page's own return query and the evidence section's each count: 24 + 2 + 3).
     # The read audit asks nothing: it has the person.
-    with django_assert_max_num_queries(29) as few:
+    with django_assert_max_num_queries(31) as few:
         client.get(url)
     for _ in range(10):
         f.AppealFactory(person=person)
         f.WelfareCheckFactory(person=person)
         f.InterimMeasureFactory(person=person)
+        f.RemovalOrderFactory(person=person)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
 
