@@ -391,7 +391,7 @@ else:  # imported by locust: the users
             self.client.post(
                 "/api/welfare-checks/",
                 json={"person": self.any_person(), "observed_at": "2026-01-15T10:00:00Z",
-                      "notes": "seen by lawyer today"},
+                      "contact_confirmed": True, "notes": "seen by lawyer today"},
                 headers={"X-CSRFToken": self.csrf},
                 name="POST api/welfare-checks",
             )  # fmt: skip

@@ -163,7 +163,12 @@ def load_pages() -> list[tuple[str, str, str, dict | None]]:
             "POST api/welfare-checks",
             "/api/welfare-checks/",
             # Another person: each run's checks would lengthen the person page's timeline.
-            {"person": str(other), "observed_at": "2026-01-15T10:00:00Z", "notes": "bench"},
+            {
+                "person": str(other),
+                "observed_at": "2026-01-15T10:00:00Z",
+                "contact_confirmed": True,
+                "notes": "bench",
+            },
         ),
         ("lawyer", "home", "/", None),
         ("lawyer", "deadlines", "/engine/deadlines/", None),

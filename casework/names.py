@@ -118,6 +118,10 @@ def similarity(a: str, b: str) -> float:
 
 FUZZY_THRESHOLD = 0.85
 
+# No name in any of our scripts has a letter three times running: "zzzzz" or "ааааа" typed
+# into a search box is not a spelling of anyone, and folding doubles would make it "z".
+_NONSENSE = re.compile(r"([^\W\d_])\1\1")
+
 
 def search_persons(queryset, text: str):
     """Persons in `queryset` any of whose names matches `text`.
@@ -130,7 +134,10 @@ def search_persons(queryset, text: str):
 
     from .models import PersonName
 
-    tokens = name_tokens(text)
+    if _NONSENSE.search(text.lower()):
+        return queryset.none()
+    # A single letter (an initial, or "zzzzz" folded to "z") occurs in most names' keys.
+    tokens = [t for t in name_tokens(text) if len(t) > 1]
     if not tokens:
         return queryset.none()
     exact = Q()

@@ -273,6 +273,30 @@ def transfers_reported(user, *, today: date) -> list[m.WelfareCheck]:
     )
 
 
+def detention_transfers(user, *, today: date) -> list[m.Detention]:
+    """Transfers recorded as such (the transfer page: the old detention ends, a new one starts
+    at the new place) in the same window. A transfer is a fact of the record, not a welfare
+    check, so the reported-transfer observations above do not include it."""
+    return list(
+        visible(m.Detention.objects, user)
+        .filter(
+            transferred_from__isnull=False,
+            started_on__gte=today - timedelta(days=TRANSFER_WINDOW_DAYS),
+        )
+        .select_related("person", "facility", "transferred_from__facility")
+        .only(
+            "id",
+            "started_on",
+            "facility__name",
+            "facility__city",
+            "transferred_from__facility__name",
+            "transferred_from__facility__city",
+            *(f"person__{f}" for f in HOME_PERSON_FIELDS),
+        )
+        .order_by("-started_on", "-created_at")[:HOME_LIMIT]
+    )
+
+
 def group_transfers_reported(*, today: date) -> list[m.GroupEvent]:
     """Transfers of whole groups in the same window: "29 men moved to Osh" is logged as a
     group event, often before anyone's name is known. Groups are not one person's record, so

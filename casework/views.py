@@ -87,8 +87,10 @@ def home(request):
     if roles & {Role.CASEWORKER, Role.ADMIN}:
         ctx["no_contact"] = selectors.detained_without_contact(request.user, today=today)
         ctx["transfers"] = selectors.transfers_reported(request.user, today=today)
+        ctx["detention_transfers"] = selectors.detention_transfers(request.user, today=today)
         ctx["group_transfers"] = selectors.group_transfers_reported(today=today)
         shown += ctx["no_contact"] + [c.person for c in ctx["transfers"]]
+        shown += [d.person for d in ctx["detention_transfers"]]
     if roles & {Role.LAWYER, Role.ADMIN}:
         ctx["deadlines"] = selectors.deadlines_due(request.user, today=today)
         shown += [d.person for d in ctx["deadlines"]]

@@ -340,6 +340,15 @@ class DetentionSerializer(CaseworkSerializer):
 
 
 class WelfareCheckSerializer(CaseworkSerializer):
+    # Said each time, true or false, as on the page: the model's default (true) taken for a
+    # field left out would count a refused family visit as contact and silence the
+    # no-contact alert. A change (PATCH) that does not touch it keeps the stored answer.
+    contact_confirmed = serializers.BooleanField(
+        required=True,
+        help_text=_("Someone saw or spoke to the person (not a rumour or a refused visit)."),
+        error_messages={"required": _("Say whether contact was confirmed.")},
+    )
+
     class Meta:
         model = m.WelfareCheck
         fields = record_fields(

@@ -105,9 +105,10 @@ def test_a_caseworker_creates_a_person_a_detention_a_transfer_and_a_group_of_fiv
     assert group.members.count() == 5
     s.shot("group-of-five")
 
-    # The group's transfer today is on the home page.
+    # The person's own transfer and the group's transfer today are both on the home page.
     s.go("/")
-    assert "Five men moved to Osh" in page.locator("#h-transfers + ul").inner_text()
+    transfers = page.locator("#h-transfers + ul").inner_text()
+    assert "Five men moved to Osh" in transfers and "Bakhtiyor Yusupov" in transfers
     _no_admin(urls)
 
 

@@ -81,6 +81,7 @@ def test_a_welfare_check_cannot_name_another_persons_detention(client_for, casew
             "person": str(f.PersonFactory().pk),
             "detention": str(f.DetentionFactory().pk),
             "observed_at": "2011-06-01T12:00:00Z",
+            "contact_confirmed": True,
         },
     )
     assert response.status_code == 400
@@ -97,6 +98,7 @@ def test_a_welfare_check_is_linked_to_the_open_detention_and_its_recorder(client
         {
             "person": str(detention.person_id),
             "observed_at": "2011-06-01T12:00:00Z",
+            "contact_confirmed": True,
             "seen_by": "lawyer",
             "condition": "health poor",
         },

@@ -33,6 +33,44 @@ def test_a_welfare_check_in_the_future_is_a_400_on_its_field(caseworker, client_
     assert not m.WelfareCheck.objects.exists()
 
 
+def test_a_welfare_check_without_a_contact_answer_is_a_400_on_its_field(caseworker, client_for):
+    person = f.PersonFactory()
+    response = _post(
+        client_for(caseworker),
+        "welfare-checks",
+        {"person": str(person.pk), "observed_at": "2011-06-01T12:00:00Z", "seen_by": "mother"},
+    )
+    assert response.status_code == 400
+    assert response.json()["contact_confirmed"] == ["Say whether contact was confirmed."]
+    assert not m.WelfareCheck.objects.exists()
+
+
+def test_a_welfare_check_says_no_contact_and_a_change_keeps_the_answer(caseworker, client_for):
+    person = f.PersonFactory()
+    client = client_for(caseworker)
+    response = _post(
+        client,
+        "welfare-checks",
+        {
+            "person": str(person.pk),
+            "observed_at": "2011-06-01T12:00:00Z",
+            "contact_confirmed": False,
+            "family_visit_refused": True,
+        },
+    )
+    assert response.status_code == 201, response.content
+    check = m.WelfareCheck.objects.get()
+    assert check.contact_confirmed is False
+    response = client.patch(
+        detail_url("welfare-checks", check.pk),
+        {"notes": "tried again"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    check.refresh_from_db()
+    assert (check.contact_confirmed, check.notes) == (False, "tried again")
+
+
 def test_a_decision_in_the_future_and_a_three_letter_country_are_400s(lawyer, client_for):
     person = f.PersonFactory()
     response = _post(

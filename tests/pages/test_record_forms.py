@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import models as m
+from casework.selectors import TRANSFER_WINDOW_DAYS
+from casework.services import detention_transfer
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -297,6 +299,37 @@ def test_a_group_transfer_logged_today_is_on_the_home_page_with_its_notes_on_the
     home = client.get("/").content.decode()
     assert "29 men moved to Osh" in home.split('id="h-transfers"')[1].split("</section>")[0]
     assert "seen in two buses" in client.get(response["Location"]).content.decode()
+
+
+def _transfers_section(client) -> str:
+    return client.get("/").content.decode().split('id="h-transfers"')[1].split("</section>")[0]
+
+
+def test_a_persons_own_transfer_is_on_the_home_page_and_a_hidden_ones_is_not(
+    caseworker, client_for
+):
+    camp = f.FacilityFactory(name="Camp", city="Suzak", country="KG")
+    osh = f.FacilityFactory(name="SIZO-5", city="Osh", country="KG")
+    moved = timezone.localdate() - timedelta(days=1)
+    client = client_for(caseworker)
+    for name, confidentiality in (("Dilshod Shown", "normal"), ("Hidden Moved", "restricted")):
+        person = f.PersonFactory(name=name, confidentiality=confidentiality)
+        old = f.DetentionFactory(person=person, facility=camp, started_on=date(2024, 6, 1))
+        detention_transfer(detention=old, to_facility=osh, moved_on=moved, by=caseworker)
+    section = _transfers_section(client)
+    assert "Dilshod Shown" in section and "Camp, Suzak" in section and "SIZO-5, Osh" in section
+    assert "Hidden Moved" not in section
+
+
+def test_a_transfer_older_than_the_window_is_not_on_the_home_page(caseworker, client_for):
+    person = f.PersonFactory(name="Long Ago Moved")
+    old = f.DetentionFactory(person=person, started_on=date(2020, 1, 1))
+    detention_transfer(
+        detention=old,
+        to_facility=f.FacilityFactory(),
+        moved_on=timezone.localdate() - timedelta(days=TRANSFER_WINDOW_DAYS + 1),
+    )
+    assert "Long Ago Moved" not in _transfers_section(client_for(caseworker))
 
 
 def test_a_group_event_in_the_future_is_refused(caseworker, client_for):
