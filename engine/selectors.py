@@ -4,11 +4,13 @@ per batch of persons, however many persons or facts the batch holds."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -63,18 +65,56 @@ class ConsecutiveIds(list):
     the sweep or of a recompute chunk, taken in primary-key order)."""
 
 
+@contextmanager
+def uuids_as_text() -> Iterator[None]:
+    """Inside, this connection reads UUID columns as their text (as str(uuid) gives it),
+    not as uuid.UUID objects. A recompute reads some 30 keys per person and the engine
+    keys everything by str(id): on PostgreSQL, parsing each into a UUID and printing it back
+    was a fifth of a full recompute's time. Everything read inside must be compared as
+    text, which the engine's batch code does throughout; models are not loaded inside."""
+    if connection.vendor != "postgresql" or connection.Database.__name__ != "psycopg2":
+        yield
+        return
+    import psycopg2.extensions
+    import psycopg2.extras
+
+    connection.ensure_connection()
+    raw = connection.connection
+    psycopg2.extensions.register_type(_UUID_AS_TEXT, raw)
+    try:
+        yield
+    finally:
+        psycopg2.extras.register_uuid(conn_or_curs=raw)  # as Django registers it
+
+
+def _uuid_as_text_type():
+    try:
+        import psycopg2.extensions
+    except ImportError:  # not this backend
+        return None
+    return psycopg2.extensions.new_type((2950,), "UUID_AS_TEXT", lambda value, cursor: value)
+
+
+_UUID_AS_TEXT = _uuid_as_text_type()
+
+
 def persons_rows(queryset, person_ids: Sequence, path: str = "person_id"):
     """`queryset` narrowed to rows of these persons. A sweep's batches are runs of
     consecutive primary keys (`ConsecutiveIds`), so a range does it: cheaper to build and to
     plan than an IN list of 500 UUIDs. Rows of persons created inside the range since are
     dropped by the callers. Other lists (the persons the agenda says are due, scattered over
     the table) by IN: a range would read every row between them."""
+    return queryset.filter(persons_q(person_ids, path))
+
+
+def persons_q(person_ids: Sequence, path: str = "person_id") -> Q:
+    """The condition of persons_rows, to combine with others."""
     ids = sorted(person_ids)
+    if isinstance(person_ids, ConsecutiveIds) and len(ids) > 1:
+        return Q(**{f"{path}__gte": ids[0], f"{path}__lte": ids[-1]})
     if len(ids) == 1:
-        return queryset.filter(**{path: ids[0]})
-    if isinstance(person_ids, ConsecutiveIds):
-        return queryset.filter(**{f"{path}__gte": ids[0], f"{path}__lte": ids[-1]})
-    return queryset.filter(**{f"{path}__in": ids})
+        return Q(**{path: ids[0]})
+    return Q(**{f"{path}__in": ids})
 
 
 def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
@@ -82,7 +122,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
     (eleven once urgent actions exist, twelve with return-risk assessments).
 
     See persons_rows for how the rows of `person_ids` are found."""
-    ids = list(person_ids)
+    ids = person_ids  # kept as given: persons_rows reads a ConsecutiveIds as a range
     bucket: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 
     for d in persons_rows(cw.Detention.objects, ids).values(
@@ -246,7 +286,8 @@ def urgent_action_facts(person_ids: Sequence) -> list[tuple[str, UrgentActionFac
     if model is None:
         return []
     rows = (
-        model.objects.filter(persons__in=list(person_ids), send_before__isnull=False)
+        persons_rows(model.objects, person_ids, "persons")
+        .filter(send_before__isnull=False)
         .values_list("persons", "id", "send_before", "status")
         .distinct()
     )
@@ -265,7 +306,7 @@ def current_risk_levels(person_ids: Sequence) -> dict[str, str]:
         model._meta.get_field("level")
     except (LookupError, FieldDoesNotExist):
         return {}
-    qs = model.objects.filter(person_id__in=list(person_ids))
+    qs = persons_rows(model.objects, person_ids)
     try:
         model._meta.get_field("is_current")
         qs = qs.filter(is_current=True)
@@ -430,7 +471,7 @@ def risk_inputs(person_ids: Sequence, evidence: list) -> dict[str, dict]:
     # seen from A, B is the inverse (A child of B: B is A's parent).
     relations: dict[str, dict[str, str]] = defaultdict(dict)
     for a, kind, b in cw.Relationship.objects.filter(
-        Q(person_id__in=ids) | Q(relative_id__in=ids)
+        persons_q(person_ids) | persons_q(person_ids, "relative_id")
     ).values_list("person_id", "kind", "relative_id"):
         a, b = str(a), str(b)
         if b in wanted:

@@ -375,7 +375,13 @@ def recompute_chunk(*, chunk_id, today: date, batch_size: int = 500) -> Recomput
 
 def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) -> RecomputeResult:
     """Deadlines, risk and alerts of a locked batch, in its transaction: the alerts commit
-    with the assessment that raised them, or not at all."""
+    with the assessment that raised them, or not at all. Keys are read as text throughout
+    (selectors.uuids_as_text): the batch code compares str ids only."""
+    with selectors.uuids_as_text():
+        return _recompute_batch(person_ids, today=today, rulebook=rulebook)
+
+
+def _recompute_batch(person_ids: Sequence, *, today: date, rulebook: RuleBook) -> RecomputeResult:
     facts = selectors.person_facts(person_ids)
     inputs = selectors.risk_inputs(person_ids, rulebook.evidence)
     computed: dict[str, list[ComputedDeadline]] = {}
@@ -494,7 +500,7 @@ def _store_assessments(
     if retired:
         RiskAssessment.objects.filter(pk__in=retired).update(is_current=False)
     if new_rows:
-        RiskAssessment.objects.bulk_create(new_rows)
+        bulk.insert(RiskAssessment, new_rows)  # COPY: no SQL compiled for each row
     if moved:
         RiskAssessment.objects.bulk_update(moved, ["board_rank", "last_contact_at"])
     return new_rows
@@ -776,20 +782,26 @@ def _create_deadlines(new: list[ComputedDeadline], *, rulebook: RuleBook, now) -
     for row in rows:
         row["id"] = uuid.uuid4()
     columns = ["id", *(f.attname for f in fields)]
-    values = [[row.get(name, defaults.get(name)) for name in columns] for row in rows]
-    bulk.copy_rows(
-        Deadline._meta.db_table, [Deadline._meta.get_field(c).column for c in columns], values
+    # Each row formatted once, for the deadline and again, with four columns more, for its
+    # history row.
+    lines = [
+        "\t".join([bulk.copy_text(row.get(name, defaults.get(name))) for name in columns])
+        for row in rows
+    ]
+    bulk.copy_lines(
+        Deadline._meta.db_table, [Deadline._meta.get_field(c).column for c in columns], lines
     )
     # Tracked fields of the history model, in the same order as `columns`.
     tracked = {f.attname: f for f in history.tracked_fields}
     history_user = history.get_default_history_user(Deadline())
     extra = [now, getattr(history_user, "pk", None), None, "+"]
-    bulk.copy_rows(
+    suffix = "".join("\t" + bulk.copy_text(v) for v in extra)
+    bulk.copy_lines(
         history._meta.db_table,
         [history._meta.get_field(tracked[c].name).column for c in columns]
         + ["history_date", history._meta.get_field("history_user").column]
         + ["history_change_reason", "history_type"],
-        [v + extra for v in values],
+        [line + suffix for line in lines],
     )
 
 
