@@ -680,3 +680,110 @@ def board_for(user, *, include_none: bool = False, no_barrier: bool = False):
             "person__case_number",
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Whom an admin's edit of the rules affects (a targeted recompute, not everyone)
+# ---------------------------------------------------------------------------------------------
+
+# The kind of fact each event counts from (engine.deadlines._occurrences) and the field that
+# gives the occurrence's country (what a rule's `countries` is compared with); "" where the
+# rule's countries are not compared with the fact's (a treaty body's rules, urgent actions).
+_EVENT_FACTS = {
+    "extradition_decision_notified": ("ExtraditionRequest", "requested_state"),
+    "asylum_refusal_notified": ("AsylumClaim", "country"),
+    "removal_order_notified": ("RemovalOrder", "country"),
+    "other_admin_act_notified": ("RemovalOrder", "country"),
+    "removal_scheduled": ("RemovalOrder", "country"),
+    "detention_ordered": ("Detention", "facility__country"),
+    "detention_started": ("Detention", "facility__country"),
+    "provisional_arrest": ("Detention", "facility__country"),
+    "detention_authorised_until": ("Detention", "facility__country"),
+    "last_confirmed_contact": ("Detention", "facility__country"),
+    "court_decision_notified": ("Appeal", "country"),
+    "extradition_appeal_lodged": ("Appeal", "country"),
+    "final_domestic_decision": ("Appeal", "country"),
+    "complaint_transmitted": ("InterimMeasure", ""),
+    "committee_decision": ("InterimMeasure", ""),
+    "interim_granted": ("InterimMeasure", ""),
+    "ua_send_before": ("UrgentAction", ""),
+}
+
+
+def persons_affected_by_rule(rule: Rule) -> set[str] | None:
+    """Persons whose deadlines (and so risk) an edit of this rule, as it now stands, can
+    change: those with a live deadline from it (what the rule gave before the edit), and
+    those with a fact of the kind it counts from, in one of its countries if it names any.
+    A person with neither got nothing from the rule before and gets nothing now: where the
+    earliest of several rules wins, the rule lost, and still does. None: an event this does
+    not know (recompute everyone)."""
+    from .models import Deadline, DeadlineStatus
+
+    ids = {
+        str(pid)
+        for pid in Deadline.objects.filter(rule_id=rule.pk)
+        .exclude(status=DeadlineStatus.SUPERSEDED)
+        .values_list("person_id", flat=True)
+        .distinct()
+    }
+    if not rule.enabled or rule.period_amount is None:
+        return ids  # it gives nothing now: only what it gave goes
+    if rule.counts_from not in _EVENT_FACTS:
+        return None
+    model_name, country_field = _EVENT_FACTS[rule.counts_from]
+    if model_name == "UrgentAction":
+        model = urgent_action_model()
+        if model is None:
+            return ids
+        qs = model.objects.filter(send_before__isnull=False, persons__isnull=False)
+        return ids | {str(p) for p in qs.values_list("persons", flat=True).distinct()}
+    qs = apps.get_model("casework", model_name).objects.all()
+    countries = rule.to_spec().countries
+    if countries and country_field:
+        from django.db.models.functions import Upper
+
+        qs = qs.annotate(occurrence_country=Upper(country_field)).filter(
+            occurrence_country__in=sorted(countries)
+        )
+    return ids | {str(p) for p in qs.values_list("person_id", flat=True).distinct()}
+
+
+def persons_affected_by_calendar_days(days: Sequence[tuple[str, date]]) -> set[str]:
+    """Persons with a live deadline counted in working days of one of these calendars whose
+    span (from the fact to the due date, either way round: a period may count backwards)
+    holds one of these days: a holiday added or removed there moves the due date; elsewhere
+    it cannot. A calendar day never creates or removes a deadline, only moves one."""
+    from .models import Deadline, DeadlineStatus
+
+    rules = list(Rule.objects.values_list("pk", "calendar"))
+    wanted = Q(pk__in=[])
+    for code, day in days:
+        codes = {pk for pk, calendar in rules if (calendar or "").upper() == code.upper()}
+        if not codes:
+            continue
+        wanted |= Q(rule_id__in=codes) & (
+            Q(counted_from__lte=day, due_on__gte=day) | Q(due_on__lte=day, counted_from__gte=day)
+        )
+    rows = (
+        Deadline.objects.filter(wanted)
+        .exclude(status__in=[DeadlineStatus.SUPERSEDED, DeadlineStatus.MET])
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    return {str(p) for p in rows}
+
+
+def persons_with_reason(code: str) -> set[str]:
+    """Persons whose current assessment counts this risk signal: all that a change of its
+    weight or floor alone can reach (where it did not fire, it adds nothing either way)."""
+    from .models import RiskAssessment
+
+    qs = RiskAssessment.objects.filter(is_current=True)
+    if connection.vendor == "postgresql":
+        qs = qs.filter(reasons__contains=[{"code": code}])
+        return {str(p) for p in qs.values_list("person_id", flat=True)}
+    return {  # no JSON containment here: read and look
+        str(pid)
+        for pid, reasons in qs.values_list("person_id", "reasons")
+        if any(r.get("code") == code for r in reasons or ())
+    }
