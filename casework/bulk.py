@@ -14,12 +14,15 @@ import io
 import json
 import re
 import time
+import uuid
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import JSONField
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+_PLAIN = frozenset({int, float, uuid.UUID, date, datetime})
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
@@ -28,8 +31,11 @@ def copy_text(value) -> str:
     """One value in PostgreSQL's COPY text format."""
     if value is None:
         return "\\N"
-    if value is True or value is False:
+    kind = type(value)
+    if kind is bool:
         return "t" if value else "f"
+    if kind in _PLAIN:
+        return str(value)  # never holds a tab, a newline or a backslash
     value = str(value)  # str, TextChoices, int, float, UUID, date, aware datetime
     return _SPECIAL.sub(lambda m: _ESCAPES[m.group()], value) if _SPECIAL.search(value) else value
 
@@ -37,7 +43,13 @@ def copy_text(value) -> str:
 def copy_rows(table: str, columns: list[str], rows: list[list]) -> None:
     """COPY rows into a table, in the current transaction; logged as one query where Django
     logs queries, so query counts stay honest."""
-    data = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
+    copy_lines(table, columns, ["\t".join(map(copy_text, row)) for row in rows])
+
+
+def copy_lines(table: str, columns: list[str], lines: list[str]) -> None:
+    """COPY rows already in COPY's text format (one line each, without its newline): a
+    caller writing the same values to two tables (a row and its history) formats them once."""
+    data = "".join(line + "\n" for line in lines)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
     started = time.monotonic()
@@ -45,7 +57,7 @@ def copy_rows(table: str, columns: list[str], rows: list[list]) -> None:
         cursor.cursor.copy_expert(sql, io.StringIO(data))
     if connection.queries_logged:
         connection.queries_log.append(
-            {"sql": f"{sql} -- {len(rows)} rows", "time": f"{time.monotonic() - started:.3f}"}
+            {"sql": f"{sql} -- {len(lines)} rows", "time": f"{time.monotonic() - started:.3f}"}
         )
 
 

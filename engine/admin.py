@@ -25,7 +25,8 @@ from .models import (
 
 class RecomputesEveryone:
     """Admins of what every person's deadlines or risk are computed with: saving one
-    recomputes everyone on commit (engine.signals), and the admin is told where to follow it."""
+    recomputes, on commit, the persons it can affect (engine.signals; everyone for a
+    threshold), and the admin is told where to follow it."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -44,7 +45,7 @@ def _tell_recompute(request) -> None:
         request,
         format_html(
             '{} <a href="{}">{}</a>',
-            _("Every person is being recomputed with this change, in batches."),
+            _("The persons this change can affect are being recomputed, in batches."),
             reverse("admin:engine_recomputerun_changelist"),
             _("Follow the progress"),
         ),
@@ -369,13 +370,15 @@ class DigestAdmin(admin.ModelAdmin):
 
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(admin.ModelAdmin):
-    """Recomputes of everyone (a rule, signal, threshold or calendar edited; the nightly
-    safety net): how far each has got. Read-only: the engine writes them."""
+    """Recomputes of everyone (a threshold edited, the nightly safety net) and of the persons
+    an edit of a rule, a signal or a calendar day affects: how far each has got. Read-only:
+    the engine writes them."""
 
     list_display = (
         "requested_at",
         "reason",
         "detail",
+        "scope",
         "status",
         "progress",
         "persons_total",
@@ -398,8 +401,12 @@ class RecomputeRunAdmin(admin.ModelAdmin):
             "percent": run.progress_percent,
         }
 
+    @admin.display(description=_("whom"))
+    def scope(self, run):
+        return _("everyone") if run.everyone else _("the persons the edit affects")
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + ["progress"]
+        return [f.name for f in self.model._meta.fields] + ["scope", "progress"]
 
     def has_add_permission(self, request):
         return False

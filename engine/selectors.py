@@ -4,11 +4,13 @@ per batch of persons, however many persons or facts the batch holds."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -63,18 +65,56 @@ class ConsecutiveIds(list):
     the sweep or of a recompute chunk, taken in primary-key order)."""
 
 
+@contextmanager
+def uuids_as_text() -> Iterator[None]:
+    """Inside, this connection reads UUID columns as their text (as str(uuid) gives it),
+    not as uuid.UUID objects. A recompute reads some 30 keys per person and the engine
+    keys everything by str(id): on PostgreSQL, parsing each into a UUID and printing it back
+    was a fifth of a full recompute's time. Everything read inside must be compared as
+    text, which the engine's batch code does throughout; models are not loaded inside."""
+    if connection.vendor != "postgresql" or connection.Database.__name__ != "psycopg2":
+        yield
+        return
+    import psycopg2.extensions
+    import psycopg2.extras
+
+    connection.ensure_connection()
+    raw = connection.connection
+    psycopg2.extensions.register_type(_UUID_AS_TEXT, raw)
+    try:
+        yield
+    finally:
+        psycopg2.extras.register_uuid(conn_or_curs=raw)  # as Django registers it
+
+
+def _uuid_as_text_type():
+    try:
+        import psycopg2.extensions
+    except ImportError:  # not this backend
+        return None
+    return psycopg2.extensions.new_type((2950,), "UUID_AS_TEXT", lambda value, cursor: value)
+
+
+_UUID_AS_TEXT = _uuid_as_text_type()
+
+
 def persons_rows(queryset, person_ids: Sequence, path: str = "person_id"):
     """`queryset` narrowed to rows of these persons. A sweep's batches are runs of
     consecutive primary keys (`ConsecutiveIds`), so a range does it: cheaper to build and to
     plan than an IN list of 500 UUIDs. Rows of persons created inside the range since are
     dropped by the callers. Other lists (the persons the agenda says are due, scattered over
     the table) by IN: a range would read every row between them."""
+    return queryset.filter(persons_q(person_ids, path))
+
+
+def persons_q(person_ids: Sequence, path: str = "person_id") -> Q:
+    """The condition of persons_rows, to combine with others."""
     ids = sorted(person_ids)
+    if isinstance(person_ids, ConsecutiveIds) and len(ids) > 1:
+        return Q(**{f"{path}__gte": ids[0], f"{path}__lte": ids[-1]})
     if len(ids) == 1:
-        return queryset.filter(**{path: ids[0]})
-    if isinstance(person_ids, ConsecutiveIds):
-        return queryset.filter(**{f"{path}__gte": ids[0], f"{path}__lte": ids[-1]})
-    return queryset.filter(**{f"{path}__in": ids})
+        return Q(**{path: ids[0]})
+    return Q(**{f"{path}__in": ids})
 
 
 def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
@@ -82,7 +122,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
     (eleven once urgent actions exist, twelve with return-risk assessments).
 
     See persons_rows for how the rows of `person_ids` are found."""
-    ids = list(person_ids)
+    ids = person_ids  # kept as given: persons_rows reads a ConsecutiveIds as a range
     bucket: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 
     for d in persons_rows(cw.Detention.objects, ids).values(
@@ -246,7 +286,8 @@ def urgent_action_facts(person_ids: Sequence) -> list[tuple[str, UrgentActionFac
     if model is None:
         return []
     rows = (
-        model.objects.filter(persons__in=list(person_ids), send_before__isnull=False)
+        persons_rows(model.objects, person_ids, "persons")
+        .filter(send_before__isnull=False)
         .values_list("persons", "id", "send_before", "status")
         .distinct()
     )
@@ -265,7 +306,7 @@ def current_risk_levels(person_ids: Sequence) -> dict[str, str]:
         model._meta.get_field("level")
     except (LookupError, FieldDoesNotExist):
         return {}
-    qs = model.objects.filter(person_id__in=list(person_ids))
+    qs = persons_rows(model.objects, person_ids)
     try:
         model._meta.get_field("is_current")
         qs = qs.filter(is_current=True)
@@ -430,7 +471,7 @@ def risk_inputs(person_ids: Sequence, evidence: list) -> dict[str, dict]:
     # seen from A, B is the inverse (A child of B: B is A's parent).
     relations: dict[str, dict[str, str]] = defaultdict(dict)
     for a, kind, b in cw.Relationship.objects.filter(
-        Q(person_id__in=ids) | Q(relative_id__in=ids)
+        persons_q(person_ids) | persons_q(person_ids, "relative_id")
     ).values_list("person_id", "kind", "relative_id"):
         a, b = str(a), str(b)
         if b in wanted:
@@ -639,3 +680,110 @@ def board_for(user, *, include_none: bool = False, no_barrier: bool = False):
             "person__case_number",
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Whom an admin's edit of the rules affects (a targeted recompute, not everyone)
+# ---------------------------------------------------------------------------------------------
+
+# The kind of fact each event counts from (engine.deadlines._occurrences) and the field that
+# gives the occurrence's country (what a rule's `countries` is compared with); "" where the
+# rule's countries are not compared with the fact's (a treaty body's rules, urgent actions).
+_EVENT_FACTS = {
+    "extradition_decision_notified": ("ExtraditionRequest", "requested_state"),
+    "asylum_refusal_notified": ("AsylumClaim", "country"),
+    "removal_order_notified": ("RemovalOrder", "country"),
+    "other_admin_act_notified": ("RemovalOrder", "country"),
+    "removal_scheduled": ("RemovalOrder", "country"),
+    "detention_ordered": ("Detention", "facility__country"),
+    "detention_started": ("Detention", "facility__country"),
+    "provisional_arrest": ("Detention", "facility__country"),
+    "detention_authorised_until": ("Detention", "facility__country"),
+    "last_confirmed_contact": ("Detention", "facility__country"),
+    "court_decision_notified": ("Appeal", "country"),
+    "extradition_appeal_lodged": ("Appeal", "country"),
+    "final_domestic_decision": ("Appeal", "country"),
+    "complaint_transmitted": ("InterimMeasure", ""),
+    "committee_decision": ("InterimMeasure", ""),
+    "interim_granted": ("InterimMeasure", ""),
+    "ua_send_before": ("UrgentAction", ""),
+}
+
+
+def persons_affected_by_rule(rule: Rule) -> set[str] | None:
+    """Persons whose deadlines (and so risk) an edit of this rule, as it now stands, can
+    change: those with a live deadline from it (what the rule gave before the edit), and
+    those with a fact of the kind it counts from, in one of its countries if it names any.
+    A person with neither got nothing from the rule before and gets nothing now: where the
+    earliest of several rules wins, the rule lost, and still does. None: an event this does
+    not know (recompute everyone)."""
+    from .models import Deadline, DeadlineStatus
+
+    ids = {
+        str(pid)
+        for pid in Deadline.objects.filter(rule_id=rule.pk)
+        .exclude(status=DeadlineStatus.SUPERSEDED)
+        .values_list("person_id", flat=True)
+        .distinct()
+    }
+    if not rule.enabled or rule.period_amount is None:
+        return ids  # it gives nothing now: only what it gave goes
+    if rule.counts_from not in _EVENT_FACTS:
+        return None
+    model_name, country_field = _EVENT_FACTS[rule.counts_from]
+    if model_name == "UrgentAction":
+        model = urgent_action_model()
+        if model is None:
+            return ids
+        qs = model.objects.filter(send_before__isnull=False, persons__isnull=False)
+        return ids | {str(p) for p in qs.values_list("persons", flat=True).distinct()}
+    qs = apps.get_model("casework", model_name).objects.all()
+    countries = rule.to_spec().countries
+    if countries and country_field:
+        from django.db.models.functions import Upper
+
+        qs = qs.annotate(occurrence_country=Upper(country_field)).filter(
+            occurrence_country__in=sorted(countries)
+        )
+    return ids | {str(p) for p in qs.values_list("person_id", flat=True).distinct()}
+
+
+def persons_affected_by_calendar_days(days: Sequence[tuple[str, date]]) -> set[str]:
+    """Persons with a live deadline counted in working days of one of these calendars whose
+    span (from the fact to the due date, either way round: a period may count backwards)
+    holds one of these days: a holiday added or removed there moves the due date; elsewhere
+    it cannot. A calendar day never creates or removes a deadline, only moves one."""
+    from .models import Deadline, DeadlineStatus
+
+    rules = list(Rule.objects.values_list("pk", "calendar"))
+    wanted = Q(pk__in=[])
+    for code, day in days:
+        codes = {pk for pk, calendar in rules if (calendar or "").upper() == code.upper()}
+        if not codes:
+            continue
+        wanted |= Q(rule_id__in=codes) & (
+            Q(counted_from__lte=day, due_on__gte=day) | Q(due_on__lte=day, counted_from__gte=day)
+        )
+    rows = (
+        Deadline.objects.filter(wanted)
+        .exclude(status__in=[DeadlineStatus.SUPERSEDED, DeadlineStatus.MET])
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    return {str(p) for p in rows}
+
+
+def persons_with_reason(code: str) -> set[str]:
+    """Persons whose current assessment counts this risk signal: all that a change of its
+    weight or floor alone can reach (where it did not fire, it adds nothing either way)."""
+    from .models import RiskAssessment
+
+    qs = RiskAssessment.objects.filter(is_current=True)
+    if connection.vendor == "postgresql":
+        qs = qs.filter(reasons__contains=[{"code": code}])
+        return {str(p) for p in qs.values_list("person_id", flat=True)}
+    return {  # no JSON containment here: read and look
+        str(pid)
+        for pid, reasons in qs.values_list("person_id", "reasons")
+        if any(r.get("code") == code for r in reasons or ())
+    }

@@ -307,31 +307,55 @@ RUN_CHUNK_SIZE = 2000
 
 
 def recompute_run_start(
-    *, reason: str, detail: str = "", chunk_size: int | None = None
+    *,
+    reason: str,
+    detail: str = "",
+    chunk_size: int | None = None,
+    person_ids: Sequence | None = None,
 ) -> RecomputeRun:
     """Cut everyone into chunks of `chunk_size` consecutive persons and send one task per
     chunk on commit (a Celery group: any worker takes any chunk). The chunks' key ranges
     join end to end, so a person created meanwhile falls in one of them. A run still going
-    is superseded: this one recomputes everyone with the rules as they are now."""
+    is superseded: this one recomputes everyone with the rules as they are now.
+
+    With `person_ids` (the persons an edit affects), only those, in chunks listing them;
+    nothing is superseded (another run's persons are others, or the same recomputed twice,
+    which changes nothing the second time)."""
     chunk_size = chunk_size or RUN_CHUNK_SIZE
     now = timezone.now()
     with transaction.atomic():
-        RecomputeRun.objects.filter(status=RunStatus.RUNNING).update(
-            status=RunStatus.SUPERSEDED, finished_at=now
-        )
-        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-        run = RecomputeRun.objects.create(
-            reason=reason, detail=detail[:200], persons_total=len(ids)
-        )
-        chunks = [
-            RecomputeChunk(
-                run=run,
-                after_id=ids[start - 1] if start else None,
-                upto_id=ids[start + chunk_size - 1] if start + chunk_size < len(ids) else None,
-                persons=len(ids[start : start + chunk_size]),
+        if person_ids is None:
+            RecomputeRun.objects.filter(status=RunStatus.RUNNING).update(
+                status=RunStatus.SUPERSEDED, finished_at=now
             )
-            for start in range(0, len(ids), chunk_size)
-        ]
+            ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        else:
+            ids = sorted({str(pk) for pk in person_ids})
+        run = RecomputeRun.objects.create(
+            reason=reason,
+            detail=detail[:200],
+            persons_total=len(ids),
+            everyone=person_ids is None,
+        )
+        if person_ids is None:
+            chunks = [
+                RecomputeChunk(
+                    run=run,
+                    after_id=ids[start - 1] if start else None,
+                    upto_id=ids[start + chunk_size - 1] if start + chunk_size < len(ids) else None,
+                    persons=len(ids[start : start + chunk_size]),
+                )
+                for start in range(0, len(ids), chunk_size)
+            ]
+        else:
+            chunks = [
+                RecomputeChunk(
+                    run=run,
+                    person_ids=ids[start : start + chunk_size],
+                    persons=len(ids[start : start + chunk_size]),
+                )
+                for start in range(0, len(ids), chunk_size)
+            ]
         RecomputeChunk.objects.bulk_create(chunks)
         run.chunks_total = len(chunks)
         if not chunks:
@@ -341,6 +365,28 @@ def recompute_run_start(
         transaction.on_commit(lambda: _send_chunks(chunk_ids))
     log.info("engine: recompute run %s (%s): %s chunks", run.pk, reason, len(chunk_ids))
     return run
+
+
+def recompute_edit(*, reason: str, detail: str = "", edit: dict) -> RecomputeRun:
+    """A run of the persons an admin's edit can affect, or of everyone where that cannot be
+    told (engine.signals describes the edit; the selectors say whom it reaches):
+    - {"rule": pk}: a rule saved (its deadlines, and the persons with the facts it counts
+      from in its countries; a rule with deadlines cannot be deleted);
+    - {"calendar_days": [[code, "YYYY-MM-DD"], ...]}: a calendar adjustment added, moved or
+      removed (before and after);
+    - {"signal": code}: a signal's weight or floor changed (its window, code or switch
+      changed: {} instead, everyone);
+    - {}: everyone (a threshold, a barrier's cap, a suspensive effect)."""
+    ids: set[str] | None = None
+    if "rule" in edit:
+        rule = Rule.objects.filter(pk=edit["rule"]).first()
+        ids = set() if rule is None else selectors.persons_affected_by_rule(rule)
+    elif "calendar_days" in edit:
+        days = [(code, date.fromisoformat(day)) for code, day in edit["calendar_days"]]
+        ids = selectors.persons_affected_by_calendar_days(days)
+    elif "signal" in edit:
+        ids = selectors.persons_with_reason(edit["signal"])
+    return recompute_run_start(reason=reason, detail=detail, person_ids=ids)
 
 
 def _send_chunks(chunk_ids: list[int]) -> None:
@@ -361,9 +407,12 @@ def recompute_chunk(*, chunk_id, today: date, batch_size: int = 500) -> Recomput
     chunk = RecomputeChunk.objects.select_related("run").filter(pk=chunk_id).first()
     if chunk is None or chunk.done_at is not None or chunk.run.status == RunStatus.SUPERSEDED:
         return RecomputeResult()
-    result = _sweep_range(
-        after=chunk.after_id, upto=chunk.upto_id, today=today, batch_size=batch_size
-    )
+    if chunk.person_ids is not None:
+        result = persons_recompute(person_ids=chunk.person_ids, today=today, batch_size=batch_size)
+    else:
+        result = _sweep_range(
+            after=chunk.after_id, upto=chunk.upto_id, today=today, batch_size=batch_size
+        )
     now = timezone.now()
     if RecomputeChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(done_at=now):
         if not RecomputeChunk.objects.filter(run_id=chunk.run_id, done_at__isnull=True).exists():
@@ -375,7 +424,13 @@ def recompute_chunk(*, chunk_id, today: date, batch_size: int = 500) -> Recomput
 
 def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) -> RecomputeResult:
     """Deadlines, risk and alerts of a locked batch, in its transaction: the alerts commit
-    with the assessment that raised them, or not at all."""
+    with the assessment that raised them, or not at all. Keys are read as text throughout
+    (selectors.uuids_as_text): the batch code compares str ids only."""
+    with selectors.uuids_as_text():
+        return _recompute_batch(person_ids, today=today, rulebook=rulebook)
+
+
+def _recompute_batch(person_ids: Sequence, *, today: date, rulebook: RuleBook) -> RecomputeResult:
     facts = selectors.person_facts(person_ids)
     inputs = selectors.risk_inputs(person_ids, rulebook.evidence)
     computed: dict[str, list[ComputedDeadline]] = {}
@@ -494,7 +549,7 @@ def _store_assessments(
     if retired:
         RiskAssessment.objects.filter(pk__in=retired).update(is_current=False)
     if new_rows:
-        RiskAssessment.objects.bulk_create(new_rows)
+        bulk.insert(RiskAssessment, new_rows)  # COPY: no SQL compiled for each row
     if moved:
         RiskAssessment.objects.bulk_update(moved, ["board_rank", "last_contact_at"])
     return new_rows
@@ -776,20 +831,26 @@ def _create_deadlines(new: list[ComputedDeadline], *, rulebook: RuleBook, now) -
     for row in rows:
         row["id"] = uuid.uuid4()
     columns = ["id", *(f.attname for f in fields)]
-    values = [[row.get(name, defaults.get(name)) for name in columns] for row in rows]
-    bulk.copy_rows(
-        Deadline._meta.db_table, [Deadline._meta.get_field(c).column for c in columns], values
+    # Each row formatted once, for the deadline and again, with four columns more, for its
+    # history row.
+    lines = [
+        "\t".join([bulk.copy_text(row.get(name, defaults.get(name))) for name in columns])
+        for row in rows
+    ]
+    bulk.copy_lines(
+        Deadline._meta.db_table, [Deadline._meta.get_field(c).column for c in columns], lines
     )
     # Tracked fields of the history model, in the same order as `columns`.
     tracked = {f.attname: f for f in history.tracked_fields}
     history_user = history.get_default_history_user(Deadline())
     extra = [now, getattr(history_user, "pk", None), None, "+"]
-    bulk.copy_rows(
+    suffix = "".join("\t" + bulk.copy_text(v) for v in extra)
+    bulk.copy_lines(
         history._meta.db_table,
         [history._meta.get_field(tracked[c].name).column for c in columns]
         + ["history_date", history._meta.get_field("history_user").column]
         + ["history_change_reason", "history_type"],
-        [v + extra for v in values],
+        [line + suffix for line in lines],
     )
 
 

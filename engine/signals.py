@@ -13,7 +13,7 @@ from functools import partial
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 log = logging.getLogger(__name__)
 
@@ -131,34 +131,60 @@ def _indirect(parent_model, parent_field):
     return handler
 
 
-# What an admin edited -> why everyone is recomputed (engine.RecomputeReason).
+# What an admin edited -> why its persons are recomputed (engine.RecomputeReason).
 _RULE_REASONS = {
     "Rule": "rule",
     "CalendarAdjustment": "calendar",
     "RiskSignal": "signal",
     "RiskThreshold": "threshold",
 }
+# A signal's fields that decide where it fires (or whether it counts at all): a change of
+# any reaches persons it did not reach before, so everyone is recomputed.
+_SIGNAL_FIRING = ("code", "window_days", "enabled")
+
+
+def _remember_stored(sender, instance, raw=False, **kwargs):
+    """Before an edit, what the row was: the persons a calendar day or a signal reached
+    before the edit are affected too."""
+    if raw or instance.pk is None:
+        return
+    instance._haven_stored = sender.objects.filter(pk=instance.pk).first()
 
 
 def _rules_changed(sender, instance, raw=False, **kwargs):
-    """A rule, a calendar's day, a signal or a threshold can change anyone's deadlines or
-    risk, including persons the agenda would not wake for months: recompute everyone now,
-    in chunks spread over the workers, with progress in the admin (engine.RecomputeRun)."""
-    if not raw:
-        enqueue_recompute_run(_RULE_REASONS.get(sender.__name__, "requested"), str(instance))
+    """A rule, a calendar's day, a signal or a threshold can change deadlines or risk,
+    including of persons the agenda would not wake for months: recompute, now, the persons
+    the edit can affect (everyone where that cannot be told), in chunks spread over the
+    workers, with progress in the admin (engine.RecomputeRun)."""
+    if raw:
+        return
+    name = sender.__name__
+    stored = getattr(instance, "_haven_stored", None)
+    edit: dict = {}
+    if name == "Rule":
+        edit = {"rule": instance.pk}
+    elif name == "CalendarAdjustment":
+        days = {(instance.calendar, instance.day.isoformat())}
+        if stored is not None:
+            days.add((stored.calendar, stored.day.isoformat()))
+        edit = {"calendar_days": sorted([code, day] for code, day in days)}
+    elif name == "RiskSignal" and kwargs.get("signal") is post_save and stored is not None:
+        if all(getattr(stored, f) == getattr(instance, f) for f in _SIGNAL_FIRING):
+            edit = {"signal": instance.code}
+    enqueue_recompute_edit(_RULE_REASONS.get(name, "requested"), str(instance), edit)
 
 
-def enqueue_recompute_run(reason: str, detail: str = "") -> None:
-    transaction.on_commit(partial(_send_recompute_run, reason, detail[:200]))
+def enqueue_recompute_edit(reason: str, detail: str, edit: dict) -> None:
+    transaction.on_commit(partial(_send_recompute_edit, reason, detail[:200], edit))
 
 
-def _send_recompute_run(reason: str, detail: str) -> None:
-    from .tasks import recompute_run_task
+def _send_recompute_edit(reason: str, detail: str, edit: dict) -> None:
+    from .tasks import recompute_edit_task
 
     try:
-        recompute_run_task.delay(reason, detail)
+        recompute_edit_task.delay(reason, detail, edit)
     except Exception:  # noqa: BLE001 - the nightly run is the safety net
-        log.exception("engine: could not enqueue a recompute of everyone; the nightly run will")
+        log.exception("engine: could not enqueue the recompute of an edit; the nightly run will")
 
 
 def _urgent_action_saved(sender, instance, raw=False, **kwargs):
@@ -208,6 +234,7 @@ def connect() -> None:
         "SuspensiveEffect",
     ):
         model = apps.get_model("engine", name)
+        pre_save.connect(_remember_stored, sender=model, dispatch_uid=f"engine.sweep.{name}.pre")
         post_save.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.save")
         post_delete.connect(_rules_changed, sender=model, dispatch_uid=f"engine.sweep.{name}.del")
 

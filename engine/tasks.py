@@ -61,6 +61,13 @@ def recompute_run_task(reason: str, detail: str = "") -> int:
 
 
 @shared_task(**_RETRY)
+def recompute_edit_task(reason: str, detail: str, edit: dict) -> int:
+    """Start a run of the persons an admin's edit affects (engine.services.recompute_edit).
+    Run twice, two runs recompute them: the second changes nothing."""
+    return services.recompute_edit(reason=reason, detail=detail, edit=edit).pk
+
+
+@shared_task(**_RETRY)
 def recompute_chunk_task(chunk_id: int) -> int:
     return services.recompute_chunk(chunk_id=chunk_id, today=timezone.localdate()).changes
 

@@ -48,11 +48,12 @@ class RecomputeReason(models.TextChoices):
 
 
 class RecomputeRun(models.Model):
-    """One recompute of everyone (a rule, signal, threshold or calendar edited; the nightly
-    safety net; a first start), cut into chunks of consecutive persons. Its progress is the
+    """One recompute of everyone (a threshold edited; the nightly safety net; a first start)
+    or of the persons an edit of a rule, a signal or a calendar day can affect, cut into
+    chunks of persons. Its progress is the
     share of chunks done. A run started while another is under way supersedes it: the new
     one recomputes everyone with the newest rules, so the old one's chunks not yet begun are
-    skipped."""
+    skipped; a run of affected persons supersedes nothing."""
 
     Reason = RecomputeReason
 
@@ -64,11 +65,13 @@ class RecomputeRun(models.Model):
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     persons_total = models.PositiveIntegerField(_("persons"), default=0)
+    # False: only the persons the edit can affect (engine.services.recompute_edit).
+    everyone = models.BooleanField(_("everyone"), default=True)
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
 
     class Meta:
-        verbose_name = _("recompute of everyone")
-        verbose_name_plural = _("recomputes of everyone")
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
@@ -90,13 +93,16 @@ class RecomputeRun(models.Model):
 
 class RecomputeChunk(models.Model):
     """The persons of a run whose primary key is > `after_id` and <= `upto_id` (null: no
-    bound; the chunks of a run join end to end). `done_at` is set once, by the worker that
+    bound; the chunks of a run join end to end), or, in a run of the affected persons only,
+    those listed in `person_ids`. `done_at` is set once, by the worker that
     finished them (a chunk run twice counts once)."""
 
     run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="chunks")
     after_id = models.UUIDField(null=True, blank=True)
     upto_id = models.UUIDField(null=True, blank=True)
     persons = models.PositiveIntegerField(default=0)
+    # A run of the affected persons only: exactly these (str ids), not a key range.
+    person_ids = models.JSONField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from casework.models import ExtraditionRequest
 from engine import services
 from engine.models import (
     CalendarAdjustment,
@@ -63,6 +64,10 @@ def appeal_due_dates(persons) -> set:
         .exclude(status="superseded")
         .values_list("due_on", flat=True)
     )
+
+
+def run_person_ids(run) -> set:
+    return {pid for chunk in run.chunks.all() for pid in chunk.person_ids or ()}
 
 
 def test_a_run_is_cut_into_chunks_that_join_end_to_end(django_capture_on_commit_callbacks):
@@ -191,9 +196,14 @@ def test_the_admin_shows_how_far_each_recompute_of_everyone_has_got(
     assert page.status_code == 200
     html = page.content.decode()
     assert "kz.extr.appeal" in html and "1 of 3 chunks (33%)" in html
+    assert "everyone" in html and "the persons the edit affects" not in html
+    with django_capture_on_commit_callbacks(execute=False):
+        services.recompute_run_start(reason="rule", person_ids=[], chunk_size=1)
+    html = client_for(admin_user).get("/admin/engine/recomputerun/").content.decode()
+    assert "the persons the edit affects" in html
 
 
-def test_saving_a_rule_in_the_admin_says_everyone_is_being_recomputed(
+def test_saving_a_rule_in_the_admin_says_its_persons_are_being_recomputed(
     client_for, admin_user, django_capture_on_commit_callbacks
 ):
     from unittest import mock
@@ -203,9 +213,95 @@ def test_saving_a_rule_in_the_admin_says_everyone_is_being_recomputed(
     form = client.get(f"/admin/engine/rule/{rule.pk}/change/").context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(period_amount=12, countries=rule.countries)
-    with mock.patch("engine.tasks.recompute_run_task.delay") as run:
+    with mock.patch("engine.tasks.recompute_edit_task.delay") as run:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(f"/admin/engine/rule/{rule.pk}/change/", data, follow=True)
     assert response.status_code == 200
-    run.assert_called_once_with("rule", "kz.extr.appeal")
-    assert "Every person is being recomputed with this change" in response.content.decode()
+    run.assert_called_once_with("rule", "kz.extr.appeal", {"rule": rule.pk})
+    assert "The persons this change can affect are being recomputed" in response.content.decode()
+
+
+def test_a_rule_edit_recomputes_only_the_persons_its_event_and_countries_reach(
+    eager, today, django_capture_on_commit_callbacks
+):
+    in_kz = decided_in_kz(3)
+    in_ru = decided_in_kz(2)
+    ExtraditionRequest.objects.filter(person__in=in_ru).update(requested_state="RU")  # no hook
+    never_decided = PersonFactory()
+    services.sweep(today=DAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rule = Rule.objects.get(code="kz.extr.appeal")  # countries: KZ
+        rule.period_amount = 15
+        rule.save()
+
+    run = RecomputeRun.objects.get()
+    assert (run.everyone, run.status, run.persons_total) == (False, "done", 3)
+    assert run_person_ids(run) == {str(p.pk) for p in in_kz}
+    assert appeal_due_dates(in_kz) == {date(2011, 3, 30)}
+    assert str(never_decided.pk) not in run_person_ids(run)
+
+
+def test_disabling_a_rule_reaches_the_persons_who_had_its_deadlines(
+    eager, today, django_capture_on_commit_callbacks
+):
+    persons = decided_in_kz(2)
+    services.sweep(today=DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        rule = Rule.objects.get(code="kz.extr.appeal")
+        rule.enabled = False
+        rule.save()
+    run = RecomputeRun.objects.get()
+    assert run_person_ids(run) == {str(p.pk) for p in persons}
+    assert appeal_due_dates(persons) == set()  # superseded
+
+
+def test_a_holiday_reaches_the_persons_whose_periods_it_falls_in_before_and_after_an_edit(
+    eager, today, django_capture_on_commit_callbacks
+):
+    Rule.objects.filter(code="kz.extr.appeal").update(roll_forward=True)  # no signal
+    persons = decided_in_kz(3)
+    services.sweep(today=DAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday = CalendarAdjustment.objects.create(
+            calendar="KZ", day=date(2011, 6, 1), kind="holiday", note="far from any period"
+        )
+    far = RecomputeRun.objects.get()
+    assert (far.everyone, far.persons_total, far.status) == (False, 0, "done")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday.day = date(2011, 3, 25)  # the due date, a Friday
+        holiday.save()
+    assert appeal_due_dates(persons) == {date(2011, 3, 28)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday.day = date(2011, 6, 1)  # moved away again: the old day's persons are reached
+        holiday.save()
+    assert appeal_due_dates(persons) == {date(2011, 3, 25)}
+    last = RecomputeRun.objects.order_by("-requested_at", "-pk").first()
+    assert run_person_ids(last) == {str(p.pk) for p in persons}
+
+
+def test_a_signal_weight_reaches_the_persons_it_fired_for_and_a_window_everyone(
+    eager, today, django_capture_on_commit_callbacks
+):
+    detained = decided_in_kz(2)
+    free = PersonFactory()  # not detained: "detained" does not fire for this person
+    services.sweep(today=DAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signal = RiskSignal.objects.get(code="detained")
+        signal.weight += 5
+        signal.save()
+    run = RecomputeRun.objects.get()
+    assert not run.everyone
+    assert run_person_ids(run) == {str(p.pk) for p in detained}
+    assert str(free.pk) not in run_person_ids(run)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signal = RiskSignal.objects.get(code="no_contact")
+        signal.window_days = 5  # fires elsewhere now: who, only a recompute can tell
+        signal.save()
+    latest = RecomputeRun.objects.order_by("-requested_at", "-pk").first()
+    assert latest.everyone and latest.persons_total == 3

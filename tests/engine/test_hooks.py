@@ -60,15 +60,16 @@ def test_a_broker_that_is_down_does_not_break_the_save(django_capture_on_commit_
             AppealFactory()  # no exception: the sweep will catch up
 
 
-def test_editing_a_rule_enqueues_a_recompute_of_everyone_on_commit(
+def test_editing_a_rule_enqueues_a_recompute_of_the_persons_it_affects_on_commit(
     django_capture_on_commit_callbacks,
 ):
-    with mock.patch("engine.tasks.recompute_run_task.delay") as run:
+    with mock.patch("engine.tasks.recompute_edit_task.delay") as run:
         with django_capture_on_commit_callbacks(execute=True):
             rule = Rule.objects.get(code="kz.extr.appeal")
             rule.roll_forward = True
             rule.save()
-    run.assert_called_once_with("rule", "kz.extr.appeal")
+            run.assert_not_called()
+    run.assert_called_once_with("rule", "kz.extr.appeal", {"rule": rule.pk})
 
 
 def test_the_agenda_sweep_and_the_nightly_run_are_on_a_static_beat_schedule():

@@ -144,9 +144,9 @@ def shipped_rules(transactional_db):
     shipped rules (and risk signals, once they exist) back."""
     from engine import signals
 
-    # Loading rules enqueues a recompute of everyone (rules changed): not wanted on any
-    # broker here.
-    with mock.patch.object(signals, "enqueue_recompute_run", lambda *args: None):
+    # Loading rules enqueues a recompute of the persons they affect (rules changed): not
+    # wanted on any broker here.
+    with mock.patch.object(signals, "enqueue_recompute_edit", lambda *args: None):
         for name in ("0002_default_rules", "0004_default_risk_signals"):
             try:
                 migration = importlib.import_module(f"engine.migrations.{name}")
