@@ -211,7 +211,6 @@ def person_detail(request, pk):
         "names": list(person.names.all()),
         "relatives": selectors.relatives_of(request.user, person),
         "risk": risk,
-        "risk_reasons": selectors.reasons_of(risk),
         "risk_available": selectors.risk_model() is not None,
         "deadlines": selectors.open_deadlines(by_source),
         "manual_deadlines": selectors.manual_deadlines(person),

@@ -48,6 +48,7 @@ from .deadlines import (
 )
 from .facts import PersonFacts
 from .kinds import Kind
+from .wording import BODY_NAMES, COUNTRY_NAMES
 
 BARRIER_KINDS = (
     "interim_measure",
@@ -57,23 +58,6 @@ BARRIER_KINDS = (
     "released",
 )
 
-COUNTRY_NAMES = {
-    "CN": "China",
-    "KG": "Kyrgyzstan",
-    "KZ": "Kazakhstan",
-    "RU": "Russia",
-    "TJ": "Tajikistan",
-    "TM": "Turkmenistan",
-    "TR": "Turkey",
-    "UA": "Ukraine",
-    "UZ": "Uzbekistan",
-}
-BODY_NAMES = {
-    "cat": "the UN Committee against Torture",
-    "hrc": "the UN Human Rights Committee",
-    "ecthr": "the European Court of Human Rights",
-    "other": "an international body",
-}
 # In a barrier's sentence "other" is a national court's suspension as often as anything else.
 _MEASURE_BODIES = {**BODY_NAMES, "other": "a court or other body"}
 

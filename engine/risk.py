@@ -29,18 +29,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .barriers import (
-    BODY_NAMES,
     DEFAULT_CAPS,
     Barrier,
     CapSetting,
     SuspensiveRule,
-    country,
     find_barriers,
 )
 from .calendar import WorkCalendar
-from .deadlines import _MONTHS, ComputedDeadline, compute_deadlines, deadline_order, fmt
+from .deadlines import ComputedDeadline, compute_deadlines, deadline_order
 from .facts import DetentionFact, InterimFact, PersonFacts, RuleSpec
 from .kinds import Kind
+from .wording import BODY_NAMES, N_, on, phrase, say, state
 
 LEVELS = ("none", "monitoring", "elevated", "high", "imminent")
 # Lowest summed weight for each level above "none" (engine.RiskThreshold rows).
@@ -125,12 +124,18 @@ class ReturnEvidence:
         return tuple(m for m in self.interim_measures if m.in_force_on(self.returned_on))
 
     @property
-    def when(self) -> str:
+    def when_phrase(self) -> dict:
+        """ "on 9 June 2011", "in June 2005" or "in 2005", as precise as the return is known
+        (engine/wording.py)."""
         if self.precision == "year":
-            return f"in {self.returned_on.year}"
+            return phrase(N_("in %(year)s"), year=self.returned_on.year)
         if self.precision == "month":
-            return f"in {_MONTHS[self.returned_on.month - 1]} {self.returned_on.year}"
-        return f"on {fmt(self.returned_on)}"
+            return phrase(N_("in %(month)s"), month={"month": self.returned_on.strftime("%Y-%m")})
+        return phrase(N_("on %(date)s"), date=on(self.returned_on))
+
+    @property
+    def when(self) -> str:
+        return say(self.when_phrase["msg"], self.when_phrase["args"])
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,10 @@ class SignalSetting:
 @dataclass(frozen=True)
 class Fired:
     code: str
-    sentence: str
+    sentence: str  # in English, as stored
+    # The sentence as a message and its arguments (engine/wording.py), for the reader's language.
+    text: str = ""
+    args: Mapping = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -174,13 +182,17 @@ class Reason:
     sentence: str
     weight: int
     floor: str = "none"
+    text: str = ""
+    args: Mapping = field(default_factory=dict, hash=False)
 
     def as_dict(self) -> dict:
+        said = {"text": self.text, "args": dict(self.args)} if self.text else {}
         return {
             "code": self.code,
             "sentence": self.sentence,
             "weight": self.weight,
             "floor": self.floor,
+            **said,
         }
 
 
@@ -286,54 +298,80 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
     rf: RiskFacts, today: date, settings: Mapping[str, SignalSetting] | None = None
 ) -> list[Fired]:
     """Every signal that fires on `today`, from facts known by then, each with a sentence
-    naming the facts it rests on. `settings` only supplies the windows (days)."""
+    naming the facts it rests on. `settings` only supplies the windows (days).
+
+    Each sentence is a message and its arguments (engine/wording.py): the English one is
+    stored, and the pages say the same in the reader's language. A country's case ("gen",
+    "prep", "acc") is the one the Russian translation of that message needs."""
     settings = settings or DEFAULT_SIGNALS
     f = rf.facts
     fired: list[Fired] = []
 
-    def fire(code: str, sentence: str) -> None:
-        fired.append(Fired(code, sentence))
+    def fire(code: str, text: str, **args) -> None:
+        fired.append(Fired(code, say(text, args), text, args))
 
     detention = open_detention(f, today)
     if detention:
-        where = f" in {country(detention.country)}" if detention.country else ""
-        fire("detained", f"Detained{where} since {fmt(detention.started_on)}.")
+        if detention.country:
+            fire(
+                "detained",
+                N_("Detained in %(country)s since %(date)s."),
+                country=state(detention.country, "prep"),
+                date=on(detention.started_on),
+            )
+        else:
+            fire("detained", N_("Detained since %(date)s."), date=on(detention.started_on))
         if detention.incommunicado:
-            fire("incommunicado", "Held incommunicado.")
+            fire("incommunicado", N_("Held incommunicado."))
         window = _window(settings, "no_contact")
         last = last_confirmed_contact(rf, today)
         if last is not None and last < detention.started_on:
             last = None  # contact before this detention says nothing about it
         since = last or detention.started_on
         if (today - since).days > window:
-            what = (
-                f"since {fmt(last)}"
-                if last
-                else f"since the detention began on {fmt(detention.started_on)}"
-            )
             # No day count in the sentence: it would change every day, and a changed sentence
             # is a new assessment row.
-            fire("no_contact", f"No confirmed contact {what} (more than {window} days).")
+            if last:
+                fire(
+                    "no_contact",
+                    N_("No confirmed contact since %(date)s (more than %(days)s days)."),
+                    date=on(last),
+                    days=window,
+                )
+            else:
+                fire(
+                    "no_contact",
+                    N_(
+                        "No confirmed contact since the detention began on %(date)s (more than "
+                        "%(days)s days)."
+                    ),
+                    date=on(detention.started_on),
+                    days=window,
+                )
 
     window_start = today - timedelta(days=_window(settings, "transfer_reported"))
+    # (day, how it was learned: the English words decide a tie as before, message, arguments)
     transfers = [
-        (o.observed_on, "reported at a welfare check")
+        (o.observed_on, "reported at a welfare check", N_("Transfer reported at a welfare check "
+         "on %(date)s."), {})
         for o in rf.observations
         if o.transfer_reported and window_start <= o.observed_on <= today
-    ]
+    ]  # fmt: skip
     transfers += [
-        (e.occurred_on, f"of the group “{e.group}”")
+        (e.occurred_on, f"of the group “{e.group}”", N_("Transfer of the group “%(group)s” on "
+         "%(date)s."), {"group": e.group})
         for e in rf.group_events
         if e.kind == "transferred" and window_start <= e.occurred_on <= today
-    ]
+    ]  # fmt: skip
     transfers += [
-        (d.started_on, "to a new place of detention")
+        (d.started_on, "to a new place of detention", N_("Transfer to a new place of detention on "
+         "%(date)s."), {})
         for d in f.detentions
         if d.transferred_from_id and window_start <= d.started_on <= today
-    ]
+    ]  # fmt: skip
     if transfers:
-        on, how = max(transfers)
-        fire("transfer_reported", f"Transfer {how} on {fmt(on)}.")
+        day, _how, text, args = max(transfers, key=lambda t: t[:2])
+        fire("transfer_reported", text, **args, date=on(day))
 
     approved = [
         e
@@ -342,25 +380,31 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
     ]
     if approved:
         e = max(approved, key=lambda e: e.decided_on)
-        to = f" to {country(e.requesting_state)}" if e.requesting_state else ""
-        fire(
-            "extradition_approved",
-            f"Extradition{to} approved by {country(e.requested_state)} on {fmt(e.decided_on)}.",
-        )
+        by = {"by": state(e.requested_state, "gen"), "date": on(e.decided_on)}
+        if e.requesting_state:
+            fire(
+                "extradition_approved",
+                N_("Extradition to %(to)s approved by %(by)s on %(date)s."),
+                to=state(e.requesting_state, "acc"),
+                **by,
+            )
+        else:
+            fire("extradition_approved", N_("Extradition approved by %(by)s on %(date)s."), **by)
 
     rejected = _final_rejections(f, today)
     if rejected:
         a = max(rejected, key=lambda a: a.decided_on)
         fire(
             "appeal_rejected",
-            f"Appeal against the {_TARGETS.get(a.target_kind, 'decision')} rejected on "
-            f"{fmt(a.decided_on)}.",
+            _REJECTED.get(a.target_kind, _REJECTED[""]),
+            date=on(a.decided_on),
         )
     expired = [d for d in rf.missed_appeal_windows if d < today]
     if expired:
         fire(
             "appeal_window_expired",
-            f"The time to appeal ran out on {fmt(max(expired))} with no appeal lodged.",
+            N_("The time to appeal ran out on %(date)s with no appeal lodged."),
+            date=on(max(expired)),
         )
 
     in_force = [m for m in f.interim_measures if m.in_force_on(today)]
@@ -370,7 +414,7 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
         or any(o.issued_on <= today for o in f.removal_orders if o.scheduled_removal_on != today)
     )
     if exposed and not in_force:
-        fire("no_interim_measure", "No interim measure is in force.")
+        fire("no_interim_measure", N_("No interim measure is in force."))
 
     states = exposed_states(f, today)
     evidence = [
@@ -385,18 +429,27 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
     if ignored:
         latest = max(ignored, key=lambda r: r.returned_on)
         bodies = sorted(
-            {BODY_NAMES.get(m.body, m.body) for r in ignored for m in r.despite_interim}
-        )
-        protection = (
-            "the measure protecting this person may not be respected either"
-            if in_force
-            else "no interim measure protects this person"
+            {m.body for r in ignored for m in r.despite_interim},
+            key=lambda b: BODY_NAMES.get(b, b),
         )
         fire(
             "state_returned_despite_interim",
-            f"{country(latest.from_country)} returned {len(ignored)} "
-            f"{_people(len(ignored))} despite interim measures of {' and '.join(bodies)} in "
-            f"force, most recently {latest.when}; {protection}.",
+            N_(
+                "%(country)s returned %(count)s %(people)s despite interim measures of "
+                "%(bodies)s in force, most recently %(when)s; the measure protecting this "
+                "person may not be respected either."
+            )
+            if in_force
+            else N_(
+                "%(country)s returned %(count)s %(people)s despite interim measures of "
+                "%(bodies)s in force, most recently %(when)s; no interim measure protects this "
+                "person."
+            ),
+            country=state(latest.from_country, "gen"),
+            count=len(ignored),
+            people={"people": len(ignored)},
+            bodies={"and": [{"body": b} for b in bodies]},
+            when=latest.when_phrase,
         )
 
     since = today - timedelta(days=_window(settings, "returns_from_state"))
@@ -405,13 +458,19 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
         by_state: dict[str, list[ReturnEvidence]] = {}
         for r in recent:
             by_state.setdefault(r.from_country, []).append(r)
-        state, returns = max(by_state.items(), key=lambda kv: (len(kv[1]), kv[0]))
+        code, returns = max(by_state.items(), key=lambda kv: (len(kv[1]), kv[0]))
         latest = max(returns, key=lambda r: r.returned_on)
         fire(
             "returns_from_state",
-            f"{len(returns)} {_people(len(returns))} already returned from {country(state)} "
-            f"within the last {_window(settings, 'returns_from_state')} days, most recently "
-            f"{latest.when}.",
+            N_(
+                "%(count)s %(people)s already returned from %(country)s within the last "
+                "%(days)s days, most recently %(when)s."
+            ),
+            count=len(returns),
+            people={"people": len(returns)},
+            country=state(code, "gen"),
+            days=_window(settings, "returns_from_state"),
+            when=latest.when_phrase,
         )
 
     same_group = [r for r in evidence if r.same_group]
@@ -422,15 +481,23 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
             count = e.estimated_count or len(same_group)
             fire(
                 "group_members_returned",
-                f"{count} {_people(count)} of the group “{e.group}” returned on "
-                f"{fmt(e.occurred_on)}.",
+                N_("%(count)s %(people)s of the group “%(group)s” returned on %(date)s."),
+                count=count,
+                people={"people": count},
+                group=e.group,
+                date=on(e.occurred_on),
             )
         else:
             latest = max(same_group, key=lambda r: r.returned_on)
             fire(
                 "group_members_returned",
-                f"{len(same_group)} {_people(len(same_group))} of the same group already "
-                f"returned, most recently {latest.when}.",
+                N_(
+                    "%(count)s %(people)s of the same group already returned, most recently "
+                    "%(when)s."
+                ),
+                count=len(same_group),
+                people={"people": len(same_group)},
+                when=latest.when_phrase,
             )
 
     refused = [
@@ -443,11 +510,21 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
     if refused:
         c = max(refused, key=lambda c: c.decided_on)
         what = {
-            "revoked": "Refugee status revoked",
-            "excluded": "Asylum refused under an exclusion clause",
-        }.get(c.decision, "Asylum refused")
-        by = "by UNHCR" if c.authority_kind == "unhcr" else f"in {country(c.country)}"
-        fire("asylum_refused", f"{what} {by} on {fmt(c.decided_on)}.")
+            "revoked": N_("Refugee status revoked"),
+            "excluded": N_("Asylum refused under an exclusion clause"),
+        }.get(c.decision, N_("Asylum refused"))
+        by = (
+            phrase(N_("by UNHCR"))
+            if c.authority_kind == "unhcr"
+            else phrase(N_("in %(country)s"), country=state(c.country, "prep"))
+        )
+        fire(
+            "asylum_refused",
+            N_("%(what)s %(by)s on %(date)s."),
+            what=phrase(what),
+            by=by,
+            date=on(c.decided_on),
+        )
 
     pending_unhcr = [
         c
@@ -459,20 +536,28 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
     if pending_unhcr:
         fire(
             "unhcr_pending",
-            "UNHCR has not completed its assessment of the claim; a pending assessment did not "
-            "stop returns from Kyrgyzstan in 2005.",
+            N_(
+                "UNHCR has not completed its assessment of the claim; a pending assessment did "
+                "not stop returns from Kyrgyzstan in 2005."
+            ),
         )
 
     detained_relatives = sorted({r.relation for r in rf.relatives if r.detained_on(today)})
     if detained_relatives:
-        fire("relatives_detained", f"Relatives detained: {', '.join(detained_relatives)}.")
+        fire(
+            "relatives_detained",
+            N_("Relatives detained: %(relations)s."),
+            relations={"list": [{"relation": r} for r in detained_relatives]},
+        )
     returned_relatives = [r for r in rf.relatives if r.returned_on and r.returned_on <= today]
     if returned_relatives:
         r = max(returned_relatives, key=lambda r: r.returned_on)
-        relations = ", ".join(sorted({r.relation for r in returned_relatives}))
+        relations = sorted({r.relation for r in returned_relatives})
         fire(
             "relatives_returned",
-            f"Relatives already returned ({relations}), most recently on {fmt(r.returned_on)}.",
+            N_("Relatives already returned (%(relations)s), most recently on %(date)s."),
+            relations={"list": [{"relation": x} for x in relations]},
+            date=on(r.returned_on),
         )
 
     # The fact chosen for "the requesting state's pressure publicly reported": a group event of
@@ -483,12 +568,23 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
     ]
     if threats:
         e = max(threats, key=lambda e: e.occurred_on)
-        source = f" ({e.source})" if e.source else ""
-        fire(
-            "state_pressure",
-            f"Detention or removal of the group “{e.group}” publicly requested on "
-            f"{fmt(e.occurred_on)}{source}.",
-        )
+        requested = {"group": e.group, "date": on(e.occurred_on)}
+        if e.source:
+            fire(
+                "state_pressure",
+                N_(
+                    "Detention or removal of the group “%(group)s” publicly requested on "
+                    "%(date)s (%(source)s)."
+                ),
+                **requested,
+                source=e.source,
+            )
+        else:
+            fire(
+                "state_pressure",
+                N_("Detention or removal of the group “%(group)s” publicly requested on %(date)s."),
+                **requested,
+            )
 
     horizon = today + timedelta(days=_window(settings, "removal_scheduled"))
     soon = [
@@ -497,21 +593,19 @@ def signals(  # noqa: C901 - one short block per signal reads better than a disp
         if o.scheduled_removal_on and today <= o.scheduled_removal_on <= horizon
     ]
     if soon:
-        fire("removal_scheduled", f"Removal scheduled for {fmt(min(soon))}.")
+        fire("removal_scheduled", N_("Removal scheduled for %(date)s."), date=on(min(soon)))
     return fired
 
 
-_TARGETS = {
-    "extradition_request": "extradition decision",
-    "asylum_claim": "asylum decision",
-    "removal_order": "removal order",
-    "lower_appeal": "lower court's decision",
-    "detention": "detention",
+# "Appeal against the <what> rejected on <day>.", one message per kind of decision appealed.
+_REJECTED = {
+    "extradition_request": N_("Appeal against the extradition decision rejected on %(date)s."),
+    "asylum_claim": N_("Appeal against the asylum decision rejected on %(date)s."),
+    "removal_order": N_("Appeal against the removal order rejected on %(date)s."),
+    "lower_appeal": N_("Appeal against the lower court's decision rejected on %(date)s."),
+    "detention": N_("Appeal against the detention rejected on %(date)s."),
+    "": N_("Appeal against the decision rejected on %(date)s."),
 }
-
-
-def _people(n: int) -> str:
-    return "person" if n == 1 else "people"
 
 
 def _final_rejections(f: PersonFacts, today: date):
@@ -570,7 +664,9 @@ def combine(
         setting = settings.get(f.code)
         if setting is None or not setting.enabled or f.code in reasons:
             continue
-        reasons[f.code] = Reason(f.code, f.sentence, max(setting.weight, 0), setting.floor)
+        reasons[f.code] = Reason(
+            f.code, f.sentence, max(setting.weight, 0), setting.floor, f.text, f.args
+        )
     score = sum(r.weight for r in reasons.values())
     level = "none"
     for candidate in LEVELS[1:]:
@@ -599,6 +695,9 @@ def combine(
     return Assessment(level, score, tuple(ordered), tuple(held), capped_from)
 
 
+RETURNED = N_("Returned on %(date)s: follow the post-return reports.")
+
+
 def assess(
     rf: RiskFacts,
     today: date,
@@ -619,8 +718,10 @@ def assess(
             (
                 Reason(
                     "returned",
-                    f"Returned on {fmt(rf.returned_on)}: follow the post-return reports.",
+                    say(RETURNED, {"date": on(rf.returned_on)}),
                     0,
+                    text=RETURNED,
+                    args={"date": on(rf.returned_on)},
                 ),
             ),
         )

@@ -1,8 +1,11 @@
-"""What still protects a person, in the reader's language, for the board and the person page.
+"""What still protects and what threatens a person, in the reader's language, for the board
+and the person page.
 
-Reads the barriers stored on the current assessment row (engine/barriers.py, as_dict): no
-query. The core's own sentences are English (alerts, history); these say the same from the
-same facts through gettext, so the pages read in Russian too."""
+Reads the barriers and reasons stored on the current assessment row (engine/barriers.py and
+engine/risk.py, as_dict): no query. The core's own sentences are English (alerts, history,
+the API); these say the same from the same facts through gettext, so the pages read in
+Russian too. A reason carries its message and arguments (engine/wording.py), said here by
+`Reader`; a row stored before reasons carried them shows its English sentence."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from datetime import date
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, npgettext, pgettext
+
+from engine import wording
 
 register = template.Library()
 
@@ -125,3 +130,52 @@ def barriers_of(assessment) -> dict:
             "without": LEVELS.get(assessment.capped_from, assessment.capped_from),
         }
     return {"lines": lines, "standing": sum(1 for x in lines if x["stands"]), "capped": capped}
+
+
+class Reader(wording.Speaker):
+    """Says a reason's arguments in the active language. A country is looked up in the case
+    its message asks for ("country, gen": "Kazakhstan" -> "Казахстана"); English has no
+    entries for these, so it reads the English name."""
+
+    def text(self, msg: str) -> str:
+        return _(msg)
+
+    def day(self, day: date) -> str:
+        return date_format(day, "j E Y")
+
+    def month(self, day: date) -> str:
+        return date_format(day, "F Y")
+
+    def country(self, code: str, case: str) -> str:
+        name = wording.COUNTRY_NAMES.get(code)
+        if name is None:
+            return code or _("the state")
+        return pgettext(f"country, {case}", name) if case else _(name)
+
+    def body(self, code: str) -> str:
+        return _(wording.BODY_NAMES[code]) if code in wording.BODY_NAMES else code
+
+    def people(self, n: int) -> str:
+        return npgettext("people returned", "person", "people", n)
+
+    def relation(self, relation: str) -> str:
+        return pgettext("relative", relation)
+
+    def both(self, items: list[str]) -> str:
+        if len(items) < 2:
+            return "".join(items)
+        return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+READER = Reader()
+
+
+@register.filter
+def said(reason: dict) -> str:
+    """A stored reason's sentence in the reader's language."""
+    if reason.get("text"):
+        try:
+            return wording.say(reason["text"], reason.get("args") or {}, READER)
+        except (KeyError, TypeError, ValueError):
+            pass  # a translation that lost a placeholder: the English sentence still says it
+    return reason.get("sentence", "")

@@ -63,6 +63,10 @@ def test_the_board_reads_in_russian(client_for, coordinator, two):
     assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
     assert "Защиты не осталось." in page
     assert "Только те, у кого не осталось защиты" in page
+    # What threatens, said from each reason's message and facts, not the stored English.
+    assert "Выдача в Узбекистан одобрена властями Казахстана 10 января 2012." in page
+    assert "Ни одна временная мера не действует." in page  # the bare man
+    assert "approved by Kazakhstan" not in page and "No interim measure" not in page
 
 
 def test_the_person_page_shows_the_barrier_and_the_threats_in_both_languages(
@@ -80,6 +84,9 @@ def test_the_person_page_shows_the_barrier_and_the_threats_in_both_languages(
     page = client.get(f"/persons/{shielded.pk}/").content.decode()
     assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
     assert "Что угрожает" in page
+    assert "Жалоба на решение о выдаче отклонена 1 марта 2012." in page
+    assert "В убежище отказано в Казахстане 1 декабря 2011." in page
+    assert "Appeal against the extradition decision" not in page
 
 
 def test_a_lifted_cap_says_why_the_barrier_is_not_respected(client_for, coordinator, two):
