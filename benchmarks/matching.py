@@ -16,7 +16,7 @@ PAIRS = ROOT / "tests" / "data" / "name_pairs.csv"
 
 
 def evaluate(path: Path = PAIRS) -> dict:
-    from casework.matching import score_names
+    from identity.matching import score_names
 
     tp = fp = fn = tn = 0
     errors = []
