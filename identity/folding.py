@@ -216,7 +216,12 @@ _GERMAN = re.compile(r"sch|[oe]wa?$|jew")
 _FRENCH = re.compile(r"ou|tch")
 
 
+_GERMAN_Z = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
+
+
 def _fold_german(token: str) -> str:
+    # One s between vowels is з (Duden writes с there as ss): Basarow / Базаров.
+    token = _GERMAN_Z.sub("z", token)
     token = token.replace("dsch", "\x02").replace("tsch", "\x01").replace("sch", "sh")
     token = token.replace("ch", "kh").replace("j", "y")
     return token.replace("\x01", "ch").replace("\x02", "j")
@@ -228,12 +233,27 @@ def _fold_french(token: str) -> str:
 
 
 @lru_cache(maxsize=100_000)  # a list has thousands of names but few distinct tokens
-def fold_token(token: str) -> str:
+def _system(token: str) -> str:
+    if _GERMAN.search(token) and "sh" not in token:
+        return "german"
+    if _FRENCH.search(token) and "sh" not in token:
+        return "french"
+    return ""
+
+
+def fold_token(token: str, system: str | None = None) -> str:
+    """`system`: "german" or "french" when the name the token is part of is written so
+    (Asis in "Sajfullajew Asis"); None: as the token itself says."""
+    return _fold_token(token, _system(token) if system is None else system)
+
+
+@lru_cache(maxsize=100_000)
+def _fold_token(token: str, system: str) -> str:
     if is_pinyin(token):
         token = pinyin_to_turkic(token)
-    elif _GERMAN.search(token) and "sh" not in token:
+    elif system == "german":
         token = _fold_german(token)
-    elif _FRENCH.search(token) and "sh" not in token and "kh" not in token:
+    elif system == "french":
         token = _fold_french(token)
     for old, new in _FOLDS:
         token = token.replace(old, new)
@@ -241,15 +261,30 @@ def fold_token(token: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def _latin_tokens(word: str) -> tuple[str, ...]:
+    return tuple(t for t in _NON_LETTERS.split(to_latin(word)) if t)
+
+
+@lru_cache(maxsize=200_000)
 def _word_tokens(word: str) -> tuple[str, ...]:
-    return tuple(fold_token(t) for t in _NON_LETTERS.split(to_latin(word)) if t)
+    return tuple(fold_token(t) for t in _latin_tokens(word))
+
+
+NAME_WORDS = 6  # more words than this are a text, not a name
 
 
 def name_tokens(name: str) -> list[str]:
     """Folded tokens of a name, in their original order. Word by word, each word once: a
     list of 100,000 names has a few thousand distinct words (transliteration works letter
-    by letter, so the result is the same as for the whole name)."""
-    return [t for word in name.split() for t in _word_tokens(word)]
+    by letter, so the result is the same as for the whole name). A name one of whose words
+    is German or French spelling is read so throughout; a text is read word by word."""
+    words = name.split()
+    if len(words) > NAME_WORDS:
+        return [t for word in words for t in _word_tokens(word)]
+    raw = [t for word in words for t in _latin_tokens(word)]
+    systems = {_system(t) for t in raw} - {""}
+    system = systems.pop() if len(systems) == 1 else None
+    return [fold_token(t, system) for t in raw]
 
 
 def search_key(name: str) -> str:
@@ -268,6 +303,13 @@ def loose_token(token: str) -> str:
     if len(token) > 3 and token.endswith("h"):
         token = token[:-1]
     return token
+
+
+@lru_cache(maxsize=200_000)
+def soft_key(token: str) -> str:
+    """Vowel-blind and without a medial h: Abdurehim / Abudureyimu, Rahim / Raim."""
+    key = loose_token(token)
+    return _VOWELS.sub("a", key[0] + key[1:].replace("h", "")) if key else key
 
 
 @lru_cache(maxsize=200_000)

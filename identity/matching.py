@@ -45,7 +45,7 @@ from itertools import combinations
 
 from rapidfuzz.distance import Indel
 
-from .folding import consonants, loose_token, name_key, name_tokens
+from .folding import consonants, loose_token, name_tokens, soft_key
 
 SAME_PERSON = 0.85
 POSSIBLE = 0.65
@@ -224,6 +224,28 @@ def normalise_unhcr(number: str | None) -> str:
 
 
 INITIAL = 0.85  # an initial that fits the name: as good as a spelling variant, no better
+SURNAME_APART = 0.84
+_SURNAME_FORM = re.compile(r"(?:[oe]va?|[^a]ina?|ski|skaia|zoda|zade|uli|ulu|kizi|bai|bek)$")
+LOOSE = 0.88  # the least vowel-blind likeness that counts: one consonant apart is another name
+
+# The initial a folded name may be written with: Жасур is "Zh." or "Z." (ICAO), "J."
+# (Uzbek Latin), "D." (Dzhasur); Хуршид "Kh.", "K.", "X.", "H."; a vowel-initial name
+# (Юсуф, Ёқуб) "Yu.", "Y.", "I." or "J." (German).
+_INITIALS_OF = {"j": "jzdy", "h": "hkxc", "sh": "s", "ch": "ct", "k": "kq", "v": "vw", "s": "sz"}
+
+
+def _german_blind(token: str) -> str:
+    return token.replace("j", "sh").replace("z", "s")
+
+
+@lru_cache(maxsize=100_000)
+def initials_of(token: str) -> str:
+    if token.startswith(("sh", "ch")):
+        return token[:2] + _INITIALS_OF[token[:2]]
+    first = token[0]
+    if first in "aeiou":
+        return "aeiouyj"
+    return first + _INITIALS_OF.get(first, "")
 
 
 @lru_cache(maxsize=500_000)
@@ -234,8 +256,7 @@ def token_similarity(a: str, b: str) -> float:
         if is_initial(a) and is_initial(b):
             return 0.0
         short, full = (a, b) if is_initial(a) else (b, a)
-        fits = full.startswith(short) or loose_token(short)[0] == loose_token(full)[0]
-        return INITIAL if fits else 0.0
+        return INITIAL if short in initials_of(full) else 0.0
     for short, long in ((a, b), (b, a)):
         # Abdullaev and Abdullaeva are husband and wife, not a spelling variant.
         if long == short + "a" and short.endswith(_FEMININE_PAIRS):
@@ -243,10 +264,20 @@ def token_similarity(a: str, b: str) -> float:
     strict = Indel.normalized_similarity(a, b)
     if strict >= 0.94:
         return strict
-    loose = Indel.normalized_similarity(loose_token(a), loose_token(b), score_cutoff=0.85) * 0.94
+    loose = Indel.normalized_similarity(loose_token(a), loose_token(b), score_cutoff=LOOSE) * 0.94
     best = max(strict, loose)
-    if best < 0.9 and name_key(a) == name_key(b):
-        best = 0.9  # Abdurehim / Abdureim, Zakirov / Sakirow: one name in two systems
+    if best > SURNAME_APART and _SURNAME_FORM.search(a) and _SURNAME_FORM.search(b):
+        if consonants(a) != consonants(b):
+            # Surnames a consonant apart are other names (Zakirov / Zaripov) unless a
+            # transliteration explains the letter (below): a typo is for a human to judge.
+            best = SURNAME_APART
+    if best < 0.9 and soft_key(a) == soft_key(b):
+        best = 0.9  # Abdurehim / Abdureim: one name in two systems
+    if best < 0.88 and ("j" in a or "z" in a or "j" in b or "z" in b):
+        # German writes ж and ш alike (sch), and з and с alike (s): Schassur / Жасур,
+        # Asis / Азиз
+        if Indel.normalized_similarity(_german_blind(a), _german_blind(b)) >= 0.9:
+            best = 0.88
     if best < 0.88 and max(len(a), len(b)) >= 6:
         # Pinyin adds vowels Cyrillic does not write (Tuerxun / Турсун): same consonants
         ca, cb = consonants(a), consonants(b)
@@ -283,6 +314,18 @@ def _align(a: tuple[str, ...], b: tuple[str, ...]) -> list[float]:
     return sims
 
 
+def _differ_in_surname(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Do the two cores differ in tokens that both have surname forms (Tadzhibaev /
+    Tadhzibaev: a misspelt surname, not a sibling's given name)?"""
+    odd_a = [t for t in a if t not in b]
+    odd_b = [t for t in b if t not in a]
+    return (
+        bool(odd_a and odd_b)
+        and all(_SURNAME_FORM.search(t) for t in odd_a)
+        and all(_SURNAME_FORM.search(t) for t in odd_b)
+    )
+
+
 @lru_cache(maxsize=500_000)
 def core_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
     """0..1 for the cores of two names (no patronymics), with the reasons. Cached: common
@@ -297,7 +340,7 @@ def core_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, tupl
     extra = abs(len(a) - len(b))
     if extra and min(len(a), len(b)) > 1:
         score *= 0.97**extra
-    if len(sims) >= 2 and max(sims) >= 0.9 and min(sims) < 0.7:
+    if len(sims) >= 2 and max(sims) >= 0.9 and min(sims) < 0.8 and not _differ_in_surname(a, b):
         # One name the same and the other not even a variant of it: two people of one
         # family, whatever the rest says.
         return min(score, VETO), (*reasons, SIBLINGS)
@@ -314,7 +357,12 @@ def name_similarity(a: NameForm, b: NameForm) -> tuple[float, list[str]]:
     """0..1 for two names, with the reasons."""
     if not a.core or not b.core:
         return 0.0, []
-    score, core_reasons = core_similarity(a.core, b.core)
+    core_a, core_b = a.core, b.core
+    if len(core_a) == 1 and len(core_b) == 1 and a.patronymic and b.patronymic:
+        # No surname (Kyrgyz "Azamat Bakyt uulu", Uyghur "Tursun Memet"): the father's
+        # name stands where a surname would.
+        core_a, core_b = (*core_a, a.patronymic[0]), (*core_b, b.patronymic[0])
+    score, core_reasons = core_similarity(core_a, core_b)
     reasons = list(core_reasons)
     if a.patronymic and b.patronymic:
         psim = max(token_similarity(x, y) for x in a.patronymic for y in b.patronymic)

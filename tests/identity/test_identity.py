@@ -165,3 +165,33 @@ def test_a_veto_against_the_same_unhcr_number_leaves_the_pair_to_a_human():
 
 def test_search_key_is_order_free():
     assert search_key("Рустам Каримов") == search_key("Karimov Rustam")
+
+
+# --------------------------------------------------------------------------------------------
+# The evaluation written from the standards (benchmarks/identity_eval.py)
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_evaluation_has_two_thousand_pairs_half_hard_in_two_disjoint_halves():
+    from benchmarks.identity_eval import generate
+
+    pairs = generate()
+    assert len(pairs) >= 2000
+    assert sum(p.hard for p in pairs) * 2 >= len(pairs)
+    words = {
+        split: {w for p in pairs if p.split == split for w in f"{p.name_a} {p.name_b}".split()}
+        for split in ("tune", "held-out")
+    }
+    # The halves share no name: nothing tuned on the first half was seen in the second.
+    shared = {w for w in words["tune"] & words["held-out"] if len(w) > 4 and "." not in w}
+    assert not shared - {"o‘g‘li", "уулу", "кызы"}, sorted(shared)[:20]
+
+
+def test_held_out_pairs_reach_precision_099_and_recall_097_overall():
+    from benchmarks.matching import evaluate_generated
+
+    table = evaluate_generated("held-out")["table"]
+    overall = table["held-out", "overall"]
+    assert overall["tp"] + overall["fn"] >= 500
+    assert overall["precision"] >= 0.99, overall
+    assert overall["recall"] >= 0.97, overall
