@@ -293,7 +293,7 @@ def load_persons(n: int, rng: random.Random) -> tuple[list, set]:
     """(the humans with their first record's script and person id, the planted pairs of
     person ids that are one human)."""
     from casework.models import Person, PersonName
-    from casework.names import detect_script, search_key
+    from identity.folding import detect_script, search_key
 
     humans: list[tuple[Human, str, object]] = []
     planted: set[frozenset] = set()
@@ -460,8 +460,8 @@ def report_duplicates(admin, planted: set, persons: int, profiled) -> None:
     """Time the scan the duplicates task runs (compare the whole record, store the pairs),
     and how many planted pairs the stored list includes."""
     from casework.import_models import DuplicatePair, DuplicateScan
-    from casework.matching import SAME_PERSON
     from casework.merge import duplicates_compute
+    from identity.matching import SAME_PERSON
 
     started, cpu = time.perf_counter(), time.process_time()
     profiled("duplicates", duplicates_compute)

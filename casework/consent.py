@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .names import name_tokens
+from identity.folding import name_tokens
 
 # Endings of folded surnames in the region (-ov/-ev/-ova, Kazakh -uly/-kyzy, Tajik -zoda,
 # Russian -sky/-y). Folding turns y into i, so "Daulbayev" ends in "baev".

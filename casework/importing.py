@@ -40,6 +40,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from identity.folding import detect_script, search_key
+from identity.matching import (
+    POSSIBLE,
+    SAME_PERSON,
+    BirthError,
+    MatchIndex,
+    MatchRecord,
+    normalise_unhcr,
+    parse_birth,
+)
+
 from .access import can_see_person
 from .bulk import insert, insert_with_history, update_columns
 from .import_models import (
@@ -51,18 +62,8 @@ from .import_models import (
     RowDecision,
     RowOutcome,
 )
-from .matching import (
-    POSSIBLE,
-    SAME_PERSON,
-    BirthError,
-    MatchIndex,
-    MatchRecord,
-    normalise_unhcr,
-    parse_birth,
-)
 from .merge import acting_as
 from .models import Group, GroupMembership, Person, PersonName, _next_case_number
-from .names import detect_script, search_key
 
 MAX_BYTES = getattr(settings, "HAVEN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "HAVEN_IMPORT_MAX_ROWS", 50_000)
@@ -434,6 +435,7 @@ def _record(key, data: dict) -> MatchRecord:
         born_on_precision=data.get("born_on_precision") or "year",
         unhcr_number=data.get("unhcr_number"),
         citizenship=data.get("citizenship"),
+        sex=data.get("sex"),
     )
 
 
@@ -521,7 +523,7 @@ def import_preview(
 def load_index(persons=None) -> tuple[MatchIndex, dict]:
     """Matcher records of `persons` (a Person queryset; default every person), and per
     person id as text (born_on, precision, unhcr, citizenship, case_number,
-    confidentiality, assigned caseworker id, assigned lawyer id, names). The import matches against every person,
+    confidentiality, assigned caseworker id, assigned lawyer id, sex, names). The import matches against every person,
     not only those the importer may see: a restricted person must still stop a duplicate;
     the preview shows such a match by case number only."""
     persons = Person.objects.all() if persons is None else persons
@@ -542,6 +544,7 @@ def load_index(persons=None) -> tuple[MatchIndex, dict]:
             "confidentiality",
             "assigned_caseworker_id",
             "assigned_lawyer_id",
+            "sex",
         )
         .iterator(chunk_size=5000)
     }
@@ -554,7 +557,7 @@ def load_index(persons=None) -> tuple[MatchIndex, dict]:
     for person_id, full_name in name_rows.iterator(chunk_size=5000):
         names.setdefault(person_id, []).append(full_name)
     index = MatchIndex()
-    for pk, (born_on, precision, unhcr, citizenship, *_rest) in people.items():
+    for pk, (born_on, precision, unhcr, citizenship, *_rest, sex) in people.items():
         people[pk] = (*people[pk], names.get(pk, []))
         index.add(
             MatchRecord.build(
@@ -564,6 +567,7 @@ def load_index(persons=None) -> tuple[MatchIndex, dict]:
                 born_on_precision=precision,
                 unhcr_number=unhcr,
                 citizenship=citizenship,
+                sex=sex,
             )
         )
     return index, people
@@ -645,9 +649,18 @@ def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of:
         reasons.insert(0, _("same as line %(n)s of this file") % {"n": best.key[1]})
     else:
         row.candidate_id = best.key
-        born_on, precision, unhcr, citizenship, case_number, confidentiality, cw, lw, names = (
-            people[best.key]
-        )
+        (
+            born_on,
+            precision,
+            unhcr,
+            citizenship,
+            case_number,
+            confidentiality,
+            cw,
+            lw,
+            _sex,
+            names,
+        ) = people[best.key]
         reasons.insert(0, case_number)
         if confidentiality == "restricted" and not _may_see(user, cw, lw):
             reasons.append(_("a restricted record: an admin or its assigned staff must decide"))

@@ -191,8 +191,9 @@ def duplicate_candidates(*, threshold: float | None = None, on_progress=None) ->
     text, a < b. The whole record is compared (blocked, see matching.py): tens of seconds
     at 100,000 persons, so only `duplicates_compute` calls this, in a task.
     `on_progress(done, total)` follows the comparison."""
+    from identity.matching import POSSIBLE
+
     from .importing import load_index
-    from .matching import POSSIBLE
 
     index, _people = load_index()
     dismissed = {

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .names import detect_script, search_key
+from identity.folding import detect_script, search_key
 
 # ---------------------------------------------------------------------------------------------
 # Choices

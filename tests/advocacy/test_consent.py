@@ -14,7 +14,7 @@ from casework.consent import (
     describe_persons,
     public_reference,
 )
-from casework.names import name_tokens
+from identity.folding import name_tokens
 
 from .conftest import HIDDEN_NAMES, ISSUED_ON, SEND_BEFORE, TODAY, file_text, pdf_text
 

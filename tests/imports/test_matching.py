@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from benchmarks.matching import evaluate
-from casework.matching import (
+from identity.matching import (
     SAME_PERSON,
     BirthError,
     MatchIndex,

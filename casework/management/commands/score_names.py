@@ -14,7 +14,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.matching import BirthError, parse_birth, score_names
+from identity.matching import BirthError, parse_birth, score_names
 
 COLUMNS = ["name_a", "name_b", "birth_a", "birth_b"]
 

@@ -1,6 +1,6 @@
 """Is this the same person? Scored candidates, with the reasons, across scripts.
 
-Names are compared token by token after the folding in names.py (Cyrillic, Latin and Uzbek
+Names are compared token by token after the folding in identity.folding (Cyrillic, Latin and Uzbek
 Latin spellings of one name fold to one form), in any order (swapped first and last names),
 with patronymics set aside (present in one list and not the other is normal). A second,
 "vowel-blind" comparison catches what transliteration systems render with different vowels:
@@ -17,6 +17,16 @@ The name score is then moved by the other evidence, each step giving a reason:
 
 `SAME_PERSON` and `POSSIBLE` are the thresholds the import preview and the duplicate list
 use; they are calibrated on tests/data/name_pairs.csv (see benchmarks/matching.py).
+
+Vetoes, as a human would apply them, each shown as a reason and capping the score below
+`POSSIBLE` whatever the names say (a merge of two humans is worse than a missed match):
+
+- two full dates of birth that differ. A day/month swap or one mistyped digit is a reason
+  to ask: capped between `POSSIBLE` and `SAME_PERSON`;
+- a gendered surname or patronymic form saying the two are of different sex (Karimov /
+  Karimova, -ovich / -ovna, o‘g‘li / qizi, uly / qyzy, uulu / kyzy);
+- the same surname (and patronymic) with a different given name: siblings, twins, father
+  and son.
 
 Blocking: records are only compared when they share a key — a pair of (vowel-blind) token
 prefixes, one token prefix with the birth year, or the UNHCR number — so a list is never
@@ -35,33 +45,37 @@ from itertools import combinations
 
 from rapidfuzz.distance import Indel
 
-from .names import name_tokens
+from .folding import consonants, loose_token, name_tokens, soft_key
 
 SAME_PERSON = 0.85
 POSSIBLE = 0.65
+# A veto caps the score here, below POSSIBLE: the pair is not even offered as a duplicate.
+VETO = 0.4
+# "Ask": a near-identical date of birth (a swap, one digit) keeps the pair for a human.
+ASK = (POSSIBLE + SAME_PERSON) / 2
+
+SIBLINGS = "veto: same surname, different given name (siblings, twins, father and son)"
+DIFFERENT_SEX = "veto: the surname or patronymic forms say different sex"
+DIFFERENT_BIRTH = "veto: different full dates of birth"
 
 # Patronymic endings after folding: -ovich/-evich/-ich, -ovna/-evna/-ichna, and the Uzbek
 # and Kazakh markers o‘g‘li / ugli / uli (son of) and qizi / kizi (daughter of), which stand
 # after the father's name as a token of their own.
-_PATRONYMIC_END = re.compile(r"(vich|vna|ichna|ich)$")
+# Kazakh -uly/-qyzy and Kyrgyz -uulu/-kyzy also stand joined to the father's name
+# (Нұрланұлы), folded to -uli, -ulu, -kizi.
+_PATRONYMIC_END = re.compile(r"(vich|vna|ichna|ich|uli|ulu|kizi)$")
 # Karimovich, Karimovna and "Karim o‘g‘li" all name the father Karim: compare the stems.
-_PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ovna|evna|ichna|vich|vna|ich)$")
-_PATRONYMIC_MARKERS = {"ogli", "ugli", "ugi", "uli", "ogi", "kizi", "gizi", "kiz"}
-_VOWELS = re.compile(r"[aeiou]+")
+_PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ovna|evna|ichna|vich|vna|ich|uli|ulu|kizi)$")
+_PATRONYMIC_MARKERS = {"ogli", "ugli", "ugi", "uli", "ulu", "ogi", "kizi", "gizi", "kiz"}
+_SON_MARKERS = {"ogli", "ugli", "ugi", "uli", "ulu", "ogi"}
+# Sex from the form of a folded surname or patronymic (Russian -ov/-ova, -in/-ina, -sky/
+# -skaya; patronymic -ovich/-ovna; Uzbek o‘g‘li/qizi, Kazakh uly/qyzy, Kyrgyz uulu/kyzy).
+_FEMININE_FORM = re.compile(r"(?:[oe]va|[^a]ina|skaia|aia|vna|ichna|kizi)$")
+_MASCULINE_FORM = re.compile(r"(?:[oe]v|[^a]in|ski|vich|ich|ogli|ugli|uli|ulu)$")
 # Feminine forms of a surname: the same stem plus -a (Abdullaev / Abdullaeva).
 _FEMININE_PAIRS = ("ov", "ev", "in")
 
 BLOCK_LIMIT = 3000  # a key shared by more records than this says nothing (e.g. "muhamad")
-
-
-@lru_cache(maxsize=200_000)
-def loose_token(token: str) -> str:
-    """Vowel-blind form of a folded token: every vowel run becomes "a", a final "h" goes
-    (Abdulloh / Абдулла). Only for comparison and blocking, never stored."""
-    token = _VOWELS.sub("a", token)
-    if len(token) > 3 and token.endswith("h"):
-        token = token[:-1]
-    return token
 
 
 @lru_cache(maxsize=100_000)
@@ -93,16 +107,51 @@ def split_patronymic(tokens: list[str]) -> tuple[list[str], list[str]]:
     return core, patronymic
 
 
+def is_initial(token: str) -> bool:
+    """A given name or patronymic reduced to its first letter: "R.", "Р.", "Sh.", "Ch."."""
+    return len(token) == 1 or token in ("sh", "ch")
+
+
+@lru_cache(maxsize=100_000)
+def token_sex(token: str) -> str:
+    """ "f", "m" or "" from the gendered form of one folded token (too short to tell: "")."""
+    if token in _SON_MARKERS:
+        return "m"
+    if token in ("kizi", "gizi", "kiz"):
+        return "f"
+    if len(token) < 5:
+        return ""
+    if _FEMININE_FORM.search(token):
+        return "f"
+    if _MASCULINE_FORM.search(token):
+        return "m"
+    return ""
+
+
 @dataclass(frozen=True)
 class NameForm:
     core: tuple[str, ...]
     patronymic: tuple[str, ...]
+    sex: str = ""  # what the gendered forms say: "m", "f", or "" (nothing, or both)
 
     @classmethod
     def of(cls, name: str) -> NameForm:
-        core, patronymic = split_patronymic(name_tokens(name))
-        stems = (_patronymic_stem(t) for t in patronymic if t not in _PATRONYMIC_MARKERS)
-        return cls(tuple(core), tuple(s for s in stems if s))
+        tokens = name_tokens(name)
+        core, patronymic = split_patronymic(tokens)
+        stems = [_patronymic_stem(t) for t in patronymic if t not in _PATRONYMIC_MARKERS]
+        initials = [t for t in core if is_initial(t)]
+        if len(initials) >= 2 and not stems and len(core) > len(initials):
+            # "Abdullaev R. R.": the second initial is the patronymic's.
+            core.remove(initials[-1])
+            stems.append(initials[-1])
+        # The patronymic says it first (a surname's -a is the likelier typo), then the rest.
+        sex = ""
+        for part in (patronymic, tokens):
+            sexes = {token_sex(t) for t in part} - {""}
+            if len(sexes) == 1:
+                sex = sexes.pop()
+                break
+        return cls(tuple(core), tuple(s for s in stems if s), sex)
 
 
 @dataclass
@@ -124,6 +173,7 @@ class MatchRecord:
     birth: Birth = field(default_factory=Birth)
     unhcr_number: str = ""
     citizenship: str = ""
+    sex: str = ""  # "m", "f" or "": recorded, else what the names' gendered forms say
 
     @classmethod
     def build(
@@ -135,18 +185,22 @@ class MatchRecord:
         born_on_precision: str = "day",
         unhcr_number: str | None = "",
         citizenship: str | None = "",
+        sex: str | None = "",
     ) -> MatchRecord:
         forms = []
         for name in names:
             form = NameForm.of(name)
             if form.core and form not in forms:
                 forms.append(form)
+        recorded = {"male": "m", "female": "f", "m": "m", "f": "f"}.get((sex or "").lower(), "")
+        said = {form.sex for form in forms} - {""}
         return cls(
             key=key,
             names=forms,
             birth=Birth(born_on, born_on_precision or "day"),
             unhcr_number=normalise_unhcr(unhcr_number),
             citizenship=(citizenship or "").strip().upper(),
+            sex=recorded or (said.pop() if len(said) == 1 else ""),
         )
 
 
@@ -169,19 +223,67 @@ def normalise_unhcr(number: str | None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+INITIAL = 0.85  # an initial that fits the name: as good as a spelling variant, no better
+SURNAME_APART = 0.84
+_SURNAME_FORM = re.compile(r"(?:[oe]va?|[^a]ina?|ski|skaia|zoda|zade|uli|ulu|kizi|bai|bek)$")
+LOOSE = 0.88  # the least vowel-blind likeness that counts: one consonant apart is another name
+
+# The initial a folded name may be written with: Жасур is "Zh." or "Z." (ICAO), "J."
+# (Uzbek Latin), "D." (Dzhasur); Хуршид "Kh.", "K.", "X.", "H."; a vowel-initial name
+# (Юсуф, Ёқуб) "Yu.", "Y.", "I." or "J." (German).
+_INITIALS_OF = {"j": "jzdy", "h": "hkxc", "sh": "s", "ch": "ct", "k": "kq", "v": "vw", "s": "sz"}
+
+
+def _german_blind(token: str) -> str:
+    return token.replace("j", "sh").replace("z", "s")
+
+
+@lru_cache(maxsize=100_000)
+def initials_of(token: str) -> str:
+    if token.startswith(("sh", "ch")):
+        return token[:2] + _INITIALS_OF[token[:2]]
+    first = token[0]
+    if first in "aeiou":
+        return "aeiouyj"
+    return first + _INITIALS_OF.get(first, "")
+
+
 @lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    if len(a) == 1 or len(b) == 1:  # an initial: "R. Abdullaev"
-        return 0.85 if a[0] == b[0] else 0.0
+    if is_initial(a) or is_initial(b):  # "R. Abdullaev", "Р. Р. Абдуллаев"
+        if is_initial(a) and is_initial(b):
+            return 0.0
+        short, full = (a, b) if is_initial(a) else (b, a)
+        return INITIAL if short in initials_of(full) else 0.0
     for short, long in ((a, b), (b, a)):
         # Abdullaev and Abdullaeva are husband and wife, not a spelling variant.
         if long == short + "a" and short.endswith(_FEMININE_PAIRS):
             return 0.5
     strict = Indel.normalized_similarity(a, b)
-    loose = Indel.normalized_similarity(loose_token(a), loose_token(b), score_cutoff=0.85) * 0.94
-    return max(strict, loose)
+    if strict >= 0.94:
+        return strict
+    loose = Indel.normalized_similarity(loose_token(a), loose_token(b), score_cutoff=LOOSE) * 0.94
+    best = max(strict, loose)
+    if best > SURNAME_APART and _SURNAME_FORM.search(a) and _SURNAME_FORM.search(b):
+        if consonants(a) != consonants(b):
+            # Surnames a consonant apart are other names (Zakirov / Zaripov) unless a
+            # transliteration explains the letter (below): a typo is for a human to judge.
+            best = SURNAME_APART
+    if best < 0.9 and soft_key(a) == soft_key(b):
+        best = 0.9  # Abdurehim / Abdureim: one name in two systems
+    if best < 0.88 and ("j" in a or "z" in a or "j" in b or "z" in b):
+        # German writes ж and ш alike (sch), and з and с alike (s): Schassur / Жасур,
+        # Asis / Азиз
+        if Indel.normalized_similarity(_german_blind(a), _german_blind(b)) >= 0.9:
+            best = 0.88
+    if best < 0.88 and max(len(a), len(b)) >= 6:
+        # Pinyin adds vowels Cyrillic does not write (Tuerxun / Турсун): same consonants
+        ca, cb = consonants(a), consonants(b)
+        if len(ca) >= 3 and ca == cb:
+            best = 0.88
+    return best
 
 
 def _align(a: tuple[str, ...], b: tuple[str, ...]) -> list[float]:
@@ -212,6 +314,18 @@ def _align(a: tuple[str, ...], b: tuple[str, ...]) -> list[float]:
     return sims
 
 
+def _differ_in_surname(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Do the two cores differ in tokens that both have surname forms (Tadzhibaev /
+    Tadhzibaev: a misspelt surname, not a sibling's given name)?"""
+    odd_a = [t for t in a if t not in b]
+    odd_b = [t for t in b if t not in a]
+    return (
+        bool(odd_a and odd_b)
+        and all(_SURNAME_FORM.search(t) for t in odd_a)
+        and all(_SURNAME_FORM.search(t) for t in odd_b)
+    )
+
+
 @lru_cache(maxsize=500_000)
 def core_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
     """0..1 for the cores of two names (no patronymics), with the reasons. Cached: common
@@ -226,6 +340,10 @@ def core_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, tupl
     extra = abs(len(a) - len(b))
     if extra and min(len(a), len(b)) > 1:
         score *= 0.97**extra
+    if len(sims) >= 2 and max(sims) >= 0.9 and min(sims) < 0.8 and not _differ_in_surname(a, b):
+        # One name the same and the other not even a variant of it: two people of one
+        # family, whatever the rest says.
+        return min(score, VETO), (*reasons, SIBLINGS)
     if a == b or sorted(a) == sorted(b):
         reasons.append("same name after transliteration")
     elif min(sims) >= 0.8:
@@ -239,7 +357,12 @@ def name_similarity(a: NameForm, b: NameForm) -> tuple[float, list[str]]:
     """0..1 for two names, with the reasons."""
     if not a.core or not b.core:
         return 0.0, []
-    score, core_reasons = core_similarity(a.core, b.core)
+    core_a, core_b = a.core, b.core
+    if len(core_a) == 1 and len(core_b) == 1 and a.patronymic and b.patronymic:
+        # No surname (Kyrgyz "Azamat Bakyt uulu", Uyghur "Tursun Memet"): the father's
+        # name stands where a surname would.
+        core_a, core_b = (*core_a, a.patronymic[0]), (*core_b, b.patronymic[0])
+    score, core_reasons = core_similarity(core_a, core_b)
     reasons = list(core_reasons)
     if a.patronymic and b.patronymic:
         psim = max(token_similarity(x, y) for x in a.patronymic for y in b.patronymic)
@@ -270,10 +393,32 @@ def best_name_similarity(a: MatchRecord, b: MatchRecord) -> tuple[float, list[st
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 
 
+def _one_typo(a: date, b: date) -> str:
+    """Why two different full dates may be one: day and month swapped, or one digit."""
+    if (a.day, a.month, a.year) == (b.month, b.day, b.year):
+        return "day and month swapped"
+    digits_a, digits_b = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    if sum(x != y for x, y in zip(digits_a, digits_b, strict=True)) == 1:
+        return "one digit differs"
+    return ""
+
+
+def birth_veto(a: Birth, b: Birth) -> tuple[float, str]:
+    """(cap, reason) when two full dates of birth differ; (1, "") otherwise."""
+    if not (a.on and b.on and a.precision == "day" and b.precision == "day") or a.on == b.on:
+        return 1.0, ""
+    typo = _one_typo(a.on, b.on)
+    if typo:
+        return ASK, f"dates of birth differ ({typo}): ask"
+    return VETO, DIFFERENT_BIRTH
+
+
 def compare_births(a: Birth, b: Birth) -> tuple[float, float, str]:
     """(pull up towards 1, multiply by, reason) for two dates of birth at their precision."""
     if not a.on or not b.on:
         return 0.0, 1.0, ""
+    if birth_veto(a, b)[1]:
+        return 0.0, 1.0, ""  # two full dates that differ: the veto speaks, not this
     years_apart = abs(a.on.year - b.on.year)
     if years_apart >= 2:
         return 0.0, 0.5, f"born {years_apart} years apart"
@@ -305,7 +450,8 @@ def score_records(a: MatchRecord, b: MatchRecord) -> Match:
     if a.citizenship and b.citizenship and a.citizenship != b.citizenship:
         score *= 0.85
         reasons.append("different citizenship")
-    # Last, because it outweighs the rest: one person has one UNHCR registration number.
+    # Then what outweighs the names: one person has one UNHCR registration number.
+    same_number = bool(a.unhcr_number) and a.unhcr_number == b.unhcr_number
     if a.unhcr_number and b.unhcr_number:
         if a.unhcr_number != b.unhcr_number:
             score *= 0.4
@@ -315,8 +461,17 @@ def score_records(a: MatchRecord, b: MatchRecord) -> Match:
             reasons.append("same UNHCR number")
         else:
             # Someone must look: a typo in the number, or a name we cannot read.
-            score = max(score, (POSSIBLE + SAME_PERSON) / 2)
+            score = max(score, ASK)
             reasons.append("same UNHCR number, but the names differ")
+    # Last, the vetoes: against a same number they leave the pair for a human to decide.
+    cap, why = birth_veto(a.birth, b.birth)
+    if a.sex and b.sex and a.sex != b.sex:
+        cap, why = VETO, DIFFERENT_SEX
+    if why:
+        reasons.append(why)
+    if SIBLINGS in reasons:
+        cap = min(cap, VETO)
+    score = min(score, max(cap, ASK) if same_number else cap)
     return Match(round(min(max(score, 0.0), 1.0), 3), reasons)
 
 
@@ -359,7 +514,8 @@ def blocking_keys(record: MatchRecord) -> set[str]:
 def score_ceiling(a: MatchRecord, b: MatchRecord) -> float:
     """The most `score_records` can give these two, from the evidence beyond names: two
     UNHCR numbers that differ (x0.4), births two or more years apart (x0.5) or one year
-    apart (x0.8), and different citizenship (x0.85) each cap a score of 1. Exact, so a pair
+    apart (x0.8), different citizenship (x0.85) and the vetoes of sex and full dates of
+    birth each cap a score of 1. Exact, so a pair
     below the threshold here is skipped without scoring its names."""
     if a.unhcr_number and b.unhcr_number:
         if a.unhcr_number == b.unhcr_number:
@@ -372,7 +528,9 @@ def score_ceiling(a: MatchRecord, b: MatchRecord) -> float:
         ceiling *= 0.5 if apart >= 2 else 0.8 if apart == 1 else 1.0
     if a.citizenship and b.citizenship and a.citizenship != b.citizenship:
         ceiling *= 0.85
-    return ceiling
+    if a.sex and b.sex and a.sex != b.sex:
+        return min(ceiling, VETO)
+    return min(ceiling, birth_veto(a.birth, b.birth)[0])
 
 
 def years_apart_allowed(threshold: float) -> int | None:
