@@ -4,6 +4,8 @@ whether two names are one person's."""
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from identity.folding import name_tokens
