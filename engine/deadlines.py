@@ -313,6 +313,21 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                     country=o.country,
                     met_on=_lodged(_appeals_against(facts, "removal_order", o.id)),
                 )
+    elif event in (Event.DEPORTATION_ORDER_NOTIFIED, Event.EXPULSION_ORDER_NOTIFIED):
+        # Russia removes by two routes with two appeals: an MVD deportation decision (KAS RF)
+        # and a court's administrative expulsion (KoAP RF 30.3); each rule names its route.
+        wanted = "expulsion" if event == Event.EXPULSION_ORDER_NOTIFIED else "deportation"
+        for o in facts.removal_orders:
+            basis = _notified(o.notified_on, o.issued_on)
+            if o.kind == wanted and basis:
+                yield Occurrence(
+                    SOURCE_REMOVAL,
+                    o.id,
+                    basis[0],
+                    basis[1],
+                    country=o.country,
+                    met_on=_lodged(_appeals_against(facts, "removal_order", o.id)),
+                )
     elif event == Event.REMOVAL_SCHEDULED:
         for o in facts.removal_orders:
             if o.scheduled_removal_on:
@@ -357,6 +372,32 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                 country=head.country,
                 met_on=met_on,
             )
+    elif event == Event.IMMIGRATION_DETENTION_STARTED:
+        for chain in _detention_chains(facts):
+            head, last = chain[0], chain[-1]
+            if head.legal_basis != "immigration":
+                continue
+            yield Occurrence(
+                SOURCE_DETENTION,
+                head.id,
+                head.started_on,
+                f"from the start of detention on {fmt(head.started_on)}",
+                country=head.country,
+                met_on=last.ended_on,
+            )
+    elif event == Event.DETENTION_APPEAL_LODGED:
+        detained = {d.id: d for d in facts.detentions}
+        for a in facts.appeals:
+            if a.target_kind == "detention" and a.lodged_on:
+                d = detained.get(a.target_id)
+                yield Occurrence(
+                    SOURCE_APPEAL,
+                    a.id,
+                    a.lodged_on,
+                    f"lodged on {fmt(a.lodged_on)}",
+                    country=a.country or (d.country if d else ""),
+                    met_on=a.decided_on,
+                )
     elif event == Event.DETENTION_AUTHORISED_UNTIL:
         for d in facts.detentions:
             if d.authorised_until:

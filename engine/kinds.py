@@ -29,6 +29,10 @@ class Kind(StrEnum):
     INTERIM_FOLLOWUP = "interim_followup"
     WELFARE_CHECK_OVERDUE = "welfare_check_overdue"
     UA_SEND_BEFORE = "ua_send_before"
+    TREATY_APPLICATION = "treaty_application"
+    VIEWS_FOLLOWUP = "views_followup"
+    DETENTION_REVIEW_DUE = "detention_review_due"
+    CONSTITUTIONAL_APPLICATION = "constitutional_application"
 
 
 KIND_LABELS = {
@@ -49,6 +53,12 @@ KIND_LABELS = {
     Kind.INTERIM_FOLLOWUP: _("Interim measure follow-up"),
     Kind.WELFARE_CHECK_OVERDUE: _("Welfare check overdue"),
     Kind.UA_SEND_BEFORE: _("Urgent action send-before date"),
+    Kind.TREATY_APPLICATION: _("Communication to a UN treaty body: window closes"),
+    Kind.VIEWS_FOLLOWUP: _("State's follow-up information on the Views due (HRC)"),
+    Kind.DETENTION_REVIEW_DUE: _("Periodic review of the detention due"),
+    Kind.CONSTITUTIONAL_APPLICATION: _(
+        "File the individual application to the Constitutional Court"
+    ),
 }
 
 
@@ -72,6 +82,10 @@ class Event(StrEnum):
     REMOVAL_SCHEDULED = "removal_scheduled"
     LAST_CONFIRMED_CONTACT = "last_confirmed_contact"
     UA_SEND_BEFORE = "ua_send_before"
+    DEPORTATION_ORDER_NOTIFIED = "deportation_order_notified"
+    EXPULSION_ORDER_NOTIFIED = "expulsion_order_notified"
+    IMMIGRATION_DETENTION_STARTED = "immigration_detention_started"
+    DETENTION_APPEAL_LODGED = "detention_appeal_lodged"
 
 
 EVENT_LABELS = {
@@ -92,6 +106,12 @@ EVENT_LABELS = {
     Event.REMOVAL_SCHEDULED: _("Scheduled removal"),
     Event.LAST_CONFIRMED_CONTACT: _("Last confirmed contact while detained"),
     Event.UA_SEND_BEFORE: _("Urgent action's send-before date"),
+    Event.DEPORTATION_ORDER_NOTIFIED: _("Notification of a deportation order (not an expulsion)"),
+    Event.EXPULSION_ORDER_NOTIFIED: _("Notification of an administrative expulsion order"),
+    Event.IMMIGRATION_DETENTION_STARTED: _(
+        "Start of immigration detention pending removal (first of any transfers)"
+    ),
+    Event.DETENTION_APPEAL_LODGED: _("Appeal against a detention lodged"),
 }
 
 
