@@ -234,6 +234,12 @@ def returns(user, period: Period) -> list[Figure]:
     kind_index = {value: j for j, (value, _label) in enumerate(kinds)}
     for r in rows:
         by_kind[dest_index[r["destination_country"]]][kind_index[r["kind"]]] += r["n"]
+    # No returns: no months either, so the table says "Nothing counted".
+    per_month = (
+        _by_month(period, rows, destinations, column_of=lambda r: r["destination_country"])
+        if destinations
+        else []
+    )
     note = _("By the date of return; states: the state that returned the person.")
     return [
         Figure(
@@ -241,10 +247,8 @@ def returns(user, period: Period) -> list[Figure]:
             title=_("Returns per month by destination"),
             row_header=_("Month"),
             columns=destinations,
-            rows=[_month_label(m) for m in period.months()],
-            cells=_by_month(
-                period, rows, destinations, column_of=lambda r: r["destination_country"]
-            ),
+            rows=[_month_label(m) for m in period.months()] if destinations else [],
+            cells=per_month,
             chart="stacked",
             note=note,
         ),

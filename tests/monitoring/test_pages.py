@@ -67,6 +67,7 @@ def test_the_page_is_in_russian_with_russian_months(persons, client_for, coordin
     client = client_for(coordinator)
     page = client.get(PAGE, QUERY, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Январь 2011" in page
+    assert "1 января 2011" in page and "30 июня 2011" in page  # "from ... to ...": genitive
     assert "UTC" in page
 
 
