@@ -22,7 +22,7 @@ def test_each_role_sees_its_links(client_for, caseworker, lawyer, coordinator):
         nav = page.split("<nav", 1)[1].split("</nav>", 1)[0]
         return {key for key, name in NAV_ROUTES.items() if f'"{reverse(name)}"' in nav}
 
-    everyone = {"home", "persons", "groups", "board", "inbox", "monitoring", "logout"}
+    everyone = {"home", "persons", "groups", "board", "inbox", "monitoring", "returns", "logout"}
     assert links(caseworker) == everyone | {"group_log", "imports", "deadlines"}
     assert links(lawyer) == everyone | {"deadlines"}
     assert links(coordinator) == everyone | {"deadlines", "urgent_actions"}
