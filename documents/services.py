@@ -65,9 +65,11 @@ def document_upload(
     description: str = "",
     fact_kind: str = "",
     fact_id=None,
+    row_id: uuid.UUID | None = None,
 ) -> Document:
     """Check the file's content, encrypt it to DOCUMENTS_ROOT and record it. Raises
-    ValidationError (with field messages) for a refused file or fact."""
+    ValidationError (with field messages) for a refused file or fact. `row_id` fixes the
+    row's id (the demo's documents keep theirs across loads)."""
     upload = _read(upload)
     try:
         detected = content.check(
@@ -82,7 +84,7 @@ def document_upload(
         fact_of_person(person=person, fact_kind=fact_kind, fact_id=fact_id)
     root = Path(settings.DOCUMENTS_ROOT)
     root.mkdir(parents=True, exist_ok=True)
-    row_id = uuid.uuid4()
+    row_id = row_id or uuid.uuid4()
     storage_name = f"{uuid.uuid4().hex}.bin"
     final = root / storage_name
     partial = root / f"{storage_name}.partial"

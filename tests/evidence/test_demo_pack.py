@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,10 +16,11 @@ from django.core.management import call_command
 
 from casework import models as m
 from documents import services as documents
+from documents.models import Document
 from evidence import services
 from evidence.models import PackStatus
 
-from .conftest import PDF_BYTES, pdf_text, png_bytes, section
+from .conftest import pdf_text, section
 
 pytestmark = pytest.mark.django_db
 
@@ -29,27 +30,12 @@ ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 @pytest.fixture
 def demo(settings, tmp_path, monkeypatch):
+    """The demo as `load_demo` leaves it, its documents included (documents/demo.py)."""
     settings.VAR_DIR = tmp_path
     monkeypatch.delenv("HAVEN_DEMO_PASSWORD", raising=False)
     call_command("load_demo", stdout=io.StringIO())
     lawyer = get_user_model().objects.get(username="lawyer")
     nazarov = m.Person.objects.get(names__full_name="Ilkhom Nazarov")
-    appeal = nazarov.appeals.get()
-    extradition = nazarov.extradition_requests.get()
-    for data, name, kind, day, fact in (
-        (PDF_BYTES, "appeal-decision.pdf", "court_decision", date(2011, 3, 15), appeal),
-        (png_bytes(), "decree.png", "prosecutor_decision", date(2010, 9, 6), extradition),
-        (PDF_BYTES, "medical.pdf", "medical_report", date(2011, 6, 10), None),
-    ):
-        documents.document_upload(
-            person=nazarov,
-            upload=documents.Upload(name, data),
-            kind=kind,
-            by=lawyer,
-            dated_on=day,
-            fact_kind=type(fact).__name__.lower() if fact else "",
-            fact_id=fact.pk if fact else None,
-        )
     return {"lawyer": lawyer, "person": nazarov}
 
 
@@ -102,14 +88,20 @@ def test_annex_numbers_in_the_pdf_are_the_zips(demo):
     names = archive.namelist()
     assert names == [a["name"] for a in pack.annexes]
     assert names == [
-        "Annex 01 - Prosecutor's decision - 2010-09-06.png",
+        "Annex 01 - Prosecutor's decision - 2010-09-06.pdf",
         "Annex 02 - Court decision - 2011-03-15.pdf",
         "Annex 03 - Medical report - 2011-06-10.pdf",
     ]
     flat = " ".join(text.split())
     for name in names:
         assert name in flat
-    assert archive.read(names[1]) == PDF_BYTES and archive.read(names[0]) == png_bytes()
+    # Each annex is the decrypted document its number says, and reads as the demo's paper.
+    stored = {str(d.pk): d for d in demo["person"].documents.all()}
+    for annex in pack.annexes:
+        data = archive.read(annex["name"])
+        assert data == documents.document_bytes(stored[annex["document"]])
+    assert "Постановление районного суда" in pdf_text(archive.read(names[1]))
+    assert "Medical report" in pdf_text(archive.read(names[2]))
     decisions = " ".join(section(text, "Decision", "Other international procedures").split())
     assert re.search(r"Rejected 2\b", decisions)  # the appeal's decision is Annex 2
 
@@ -157,3 +149,22 @@ def test_the_pack_in_russian(demo):
     assert "Тошматов" not in flat and "Toshmatov" not in flat
     days = ISO.findall(section(flat, "Хронология", "Конец хронологии."))
     assert days == sorted(days) and days
+
+
+def test_the_demo_documents_are_stored_encrypted_once_and_attached_to_their_facts(demo):
+    person = demo["person"]
+    kinds = dict(person.documents.values_list("kind", "fact_kind"))
+    assert kinds == {
+        "prosecutor_decision": "extraditionrequest",
+        "court_decision": "appeal",
+        "medical_report": "",
+    }
+    appeal = person.documents.get(kind="court_decision")
+    assert appeal.fact == person.appeals.get()
+    assert b"%PDF" not in appeal.path.read_bytes()
+    history = Document.history.count()
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)  # a second load finds them and writes nothing
+    assert "documents: 0 demo documents" in out.getvalue()
+    assert person.documents.count() == 3 and Document.history.count() == history

@@ -35,7 +35,7 @@ from casework import models as m
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.yaml"
 LOGINS_FILENAME = "demo-logins.txt"
 # The engine reads casework and advocacy, so its loader (which recomputes) goes last.
-OPTIONAL_LOADERS = ("advocacy.demo", "engine.demo")
+OPTIONAL_LOADERS = ("advocacy.demo", "documents.demo", "engine.demo")
 # A fixed namespace: the same key gives the same id on every machine and every run.
 DEMO_NAMESPACE = uuid.UUID("6f1c3a52-2b7e-4f0e-9a43-1d5e8c7b9a10")
 USER_FIELDS = {"assigned_caseworker", "assigned_lawyer", "lawyer", "recorded_by"}
