@@ -36,6 +36,9 @@ _NAME_PARAM = re.compile(
 )
 # Cyrillic percent-encoded in a URL (UTF-8 lead bytes D0-D4): "%D0%90%D0%B1...".
 _ENCODED_CYRILLIC = re.compile(r"(?:%D[0-4]%[89AB][0-9A-F])+", re.IGNORECASE)
+# Cyrillic as Python's unicode_escape writes it: Django's request logger escapes the path it
+# prints ("Not Found: /persons/\u0410\u0431..."), so the name is there, only spelled so.
+_ESCAPED_CYRILLIC = re.compile(r"(?:\\u04[0-9a-f]{2})+", re.IGNORECASE)
 
 # The loggers that print request lines (with their query strings) outside Django's own
 # handlers: gunicorn's access and error logs, and runserver's.
@@ -51,6 +54,7 @@ def _redact_match(match: re.Match) -> str:
 def redact(text: str) -> str:
     text = _NAME_PARAM.sub(r"\1[redacted]", text)
     text = _ENCODED_CYRILLIC.sub("[redacted]", text)
+    text = _ESCAPED_CYRILLIC.sub("[redacted]", text)
     text = _API_TOKEN.sub(r"\1[redacted]", text)
     text = _NAME_LIKE.sub(_redact_match, text)
     return _CYRILLIC_WORD.sub("[redacted]", text)

@@ -58,6 +58,11 @@ def _checked(obj, *, fields=None, exclude=()):
     return obj
 
 
+# For the other apps' services that write a fact of the case record (evidence's post-return
+# reports): the same checks as the pages and the API.
+record_check = _checked
+
+
 def _as_name_input(name) -> NameInput:
     return name if isinstance(name, NameInput) else NameInput(**name)
 

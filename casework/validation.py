@@ -50,6 +50,7 @@ PAST_FIELDS: dict[type, tuple[str, ...]] = {
     m.InterimMeasure: ("requested_on", "granted_on", "lifted_on"),
     m.Reaffirmation: ("reaffirmed_on",),
     m.Return: ("returned_on",),
+    m.PostReturnReport: ("reported_on",),
 }
 
 # field -> the role its user must hold.

@@ -166,9 +166,10 @@ def _deadline(
     calendar = _calendar(rule, calendars)
     end = period_end(occ.on, amount, rule.unit, calendar, roll_forward=rule.roll_forward)
 
+    # The citation is not repeated here: every page, feed and alert shows it beside the why.
     why = (
         f"{rule.description} {occ.phrase}: {_period_text(amount, rule.unit, rule)}"
-        f"{transitional}, {rule.citation} — due {fmt(end.due_on)}"
+        f"{transitional} — due {fmt(end.due_on)}"
     )
     if end.rolled:
         where = rule.calendar or "Mon–Fri"

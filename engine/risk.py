@@ -768,7 +768,13 @@ def assess_with_deadlines(
     appeal window that expired unused is a risk signal, and an imminent risk shortens the
     welfare-check period (1 day instead of 3). The deadlines are computed with the level
     stored before; if the new level crosses "imminent" either way, once more with it. Appeal
-    deadlines do not depend on the level, so the assessment stands."""
+    deadlines do not depend on the level, so the assessment stands.
+
+    A returned person keeps the deadlines of the law (a committee's time for the state's
+    observations runs on after a return) but not the practice reminders: checking on a
+    detainee, getting appeals out before an urgent action's date, seeing that the state
+    respects an interim measure are there to stop a return. Kept, they stayed years overdue
+    at the top of "my deadlines" and the home page."""
     specs = list(specs)
     deadlines = compute_deadlines(facts, specs, today, calendars)
     rf = RiskFacts(
@@ -792,4 +798,7 @@ def assess_with_deadlines(
             deadlines = sorted(
                 [d for d in deadlines if d.kind not in kinds] + again, key=deadline_order
             )
+    returned_on = extra.get("returned_on")
+    if returned_on is not None and returned_on <= today:
+        deadlines = [d for d in deadlines if not d.practice]
     return deadlines, assessment

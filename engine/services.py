@@ -649,7 +649,7 @@ def _deadline_alerts(
         row
         for row in selectors.persons_rows(Deadline.objects, person_ids)
         .filter(_reminder_candidates(today))
-        .values("id", "person_id", "kind", "due_on", "status", "why")
+        .values("id", "person_id", "kind", "due_on", "status", "why", "citation")
         if str(row["person_id"]) in batch
     ]
     owed = []
@@ -684,7 +684,8 @@ def _deadline_alert(row: dict, key: str, assessment, today: date) -> AlertSpec |
     days = (row["due_on"] - today).days
     if overdue and -days > OVERDUE_ALERT_DAYS:
         return None
-    common = dict(person_id=pid, level=level, body=row["why"], link=person_link(pid))
+    body = f"{row['why']} ({row['citation']})" if row["citation"] else row["why"]
+    common = dict(person_id=pid, level=level, body=body, link=person_link(pid))
     if kind == Kind.UA_SEND_BEFORE:
         if overdue:
             if not risk.at_least(level, risk.AT_RISK_FROM):

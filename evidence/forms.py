@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import CheckedModelForm
 from casework.models import PostReturnReport
 
 from .models import PackBody
@@ -14,7 +15,9 @@ class PackForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
-class PostReturnReportForm(forms.ModelForm):
+class PostReturnReportForm(CheckedModelForm):
+    """The API's checks too (casework.validation): nothing reported on a day still to come."""
+
     class Meta:
         model = PostReturnReport
         fields = ["reported_on", "kind", "details", "sentence_years", "source"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from casework import models as m
 from casework.access import can_see_person
+from casework.services import record_check
 from documents import crypto
 
 from . import pack as builder
@@ -107,10 +108,24 @@ def evidence_pack_chunks(*, pack: EvidencePack, which: str):
 
 
 def post_return_report_add(*, return_record: m.Return, by, **fields) -> m.PostReturnReport:
+    """A report of what happened after the return, checked as the API checks it (nothing
+    reported in the future)."""
     report = m.PostReturnReport(return_record=return_record, **fields)
     report._history_user = by
     with transaction.atomic():
-        report.full_clean()
+        record_check(report)
+        report.save()
+    return report
+
+
+def post_return_report_update(*, report: m.PostReturnReport, by, **fields) -> m.PostReturnReport:
+    """A correction to a report, checked on the fields it changes, in the history with who
+    made it."""
+    for field, value in fields.items():
+        setattr(report, field, value)
+    report._history_user = by
+    with transaction.atomic():
+        record_check(report, fields=fields.keys())
         report.save()
     return report
 

@@ -126,19 +126,29 @@ def summary(request, pk):
 
 
 @staff_required
-def post_return_report_add(request, pk):
-    if not request.user.has_perm("casework.add_postreturnreport"):
+def post_return_report_edit(request, pk, report_pk=None):
+    """A new post-return report, or (with `report_pk`) a correction to one."""
+    perm = "change" if report_pk else "add"
+    if not request.user.has_perm(f"casework.{perm}_postreturnreport"):
         raise PermissionDenied
     person = person_or_404(request, pk)
     return_record = m.Return.objects.filter(person=person).first()
     if return_record is None:
         raise Http404
-    form = forms.PostReturnReportForm(request.POST or None)
+    report = get_object_or_404(return_record.reports, pk=report_pk) if report_pk else None
+    form = forms.PostReturnReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_return_report_add(
-                return_record=return_record, by=request.user, **form.cleaned_data
-            )
+            if report is None:
+                services.post_return_report_add(
+                    return_record=return_record, by=request.user, **form.cleaned_data
+                )
+            else:
+                services.post_return_report_update(
+                    report=report,
+                    by=request.user,
+                    **{name: form.cleaned_data[name] for name in form.changed_data},
+                )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -153,6 +163,8 @@ def post_return_report_add(request, pk):
             "person": person,
             "return_record": return_record,
             "form": form,
+            "report": report,
+            "can_change": request.user.has_perm("casework.change_postreturnreport"),
             "reports": list(return_record.reports.order_by("reported_on")),
         },
         status=400 if form.errors else 200,

@@ -97,3 +97,36 @@ def test_a_request_line_without_names_is_kept_as_it_is(caplog):
 def test_the_search_url_holds_no_name(caseworker, client_for):
     # The words are in the body; the URL the access log prints is the same for every search.
     assert reverse("casework_api:person-search") == SEARCH
+
+
+def _console_handler(logger_name: str):
+    """The console handler settings.LOGGING gives `logger_name`: caplog sees a record before
+    the handler's filter, the console after it, so the test reads what the console prints."""
+    handler = next(
+        h for h in logging.getLogger(logger_name).handlers if isinstance(h, logging.StreamHandler)
+    )
+    return handler
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/persons/Абдуллаев Рустам/",
+        "/persons/" + quote("Абдуллаев") + "/",
+        "/api/persons/Rustam Abdullaev/?q=" + quote("Абдуллаев"),
+    ],
+)
+def test_a_not_found_with_a_name_in_the_path_logs_no_name(path, caseworker, client_for):
+    import io
+
+    handler = _console_handler("django.request")
+    buffer = io.StringIO()
+    old = handler.setStream(buffer)
+    try:
+        assert client_for(caseworker).get(path).status_code == 404
+    finally:
+        handler.setStream(old)
+    logged = buffer.getvalue()
+    assert "Not Found" in logged and "[redacted]" in logged  # written, and through the filter
+    for word in ("Абдуллаев", "Рустам", "Rustam Abdullaev", "%D0"):
+        assert word not in logged
