@@ -7,11 +7,15 @@ gunicorn with DEBUG off, while a sweep runs; locust, headless, loopback only, bo
 Builds `haven_bench_load` (the name must contain "bench": it is dropped and recreated), with
 the sweep benchmark's synthetic persons, 5 staff per role with TOTP enrolled, and their
 authenticated sessions (a password + TOTP login's, written by the same code the tests use). Then
-starts gunicorn on a free loopback port, a process that sweeps everyone in a loop, and locust;
-prints requests/s and p50/p95/p99 per page. Target: 50 users, p95 < 300 ms, no errors.
+starts gunicorn on a free loopback port, a real Celery worker (which recomputes the persons the
+users' saves touch), the agenda sweep on schedule, and locust; prints requests/s and
+p50/p95/p99 per page. Target: 50 users, p95 < 300 ms, no errors.
 
-The sweep runs as production runs the Celery worker: at a lower CPU priority than the web
-processes (nice 10, as in docker-compose.yml). It loops here, so a sweep is always under way.
+The worker and the sweep run as production runs them: at a lower CPU priority than the web
+processes (nice 10, as in docker-compose.yml). The agenda sweep (what beat sends every 15
+minutes) runs every `--sweep-every` seconds (60: more often than in production); `--sweep loop`
+loops the full sweep instead (the nightly net, always under way), `--sweep none` runs none.
+`--probes N` also measures change -> alert latency (benchmarks/latency.py).
 gunicorn runs 3 sync workers, as in docker-compose.yml: on 2 cores with PostgreSQL on the
 same machine a request is CPU work, Python's or PostgreSQL's; one worker a core plus one for
 the time a worker waits on the database. More would add memory and switching, not throughput.
@@ -52,7 +56,7 @@ if __name__ == "__main__":
             sock.bind(("127.0.0.1", 0))
             return sock.getsockname()[1]
 
-    def prepare(env: dict, persons: int, keep: bool) -> dict:
+    def prepare(env: dict, persons: int, keep: bool, probes: int = 0) -> dict:
         """The data and the sessions; returns what the locust users need (JSON-able)."""
         os.environ.update(env)
         from benchmarks.sweep import recreate_database
@@ -99,7 +103,12 @@ if __name__ == "__main__":
         person_ids = [
             str(pk) for pk in Person.objects.order_by("?").values_list("pk", flat=True)[:500]
         ]
-        return {"sessions": sessions, "persons": person_ids}
+        probe = []
+        if probes:
+            from benchmarks.latency import probe_subjects
+
+            probe = probe_subjects(probes)
+        return {"sessions": sessions, "persons": person_ids, "probe": probe}
 
     def main() -> int:
         parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -109,7 +118,21 @@ if __name__ == "__main__":
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--web-workers", type=int, default=3)
         parser.add_argument("--keep", action="store_true", help="reuse the database as it is")
-        parser.add_argument("--no-sweep", action="store_true", help="no sweep during the run")
+        parser.add_argument(
+            "--sweep",
+            choices=("agenda", "loop", "none"),
+            default="agenda",
+            help="agenda: the agenda sweep every --sweep-every s (as beat sends it); loop: the "
+            "full sweep over and over (the nightly net, always under way); none",
+        )
+        parser.add_argument("--sweep-every", type=float, default=60)
+        parser.add_argument(
+            "--probes",
+            type=int,
+            default=0,
+            help="also save this many rejected appeals through the API and time how long the "
+            "deadline and the alert take to be visible to the lawyer (benchmarks/latency.py)",
+        )
         parser.add_argument(
             "--count-ramp-up",
             action="store_true",
@@ -129,14 +152,14 @@ if __name__ == "__main__":
             # Each web process keeps one connection for the whole run, so the CPU of its
             # database backend can be counted (compose reconnects once a minute: no cost).
             "DB_CONN_MAX_AGE": "3600",
-            # Cache and queue in a Redis database of their own; recomputes the users' saves
-            # enqueue are dropped at the end (the looping sweep computes them anyway).
+            # Cache and queue in a Redis database of their own; the worker takes the
+            # recomputes the users' saves enqueue, and what is left is dropped at the end.
             "REDIS_URL": os.environ.get("HAVEN_LOAD_REDIS_URL", "redis://127.0.0.1:6379/11"),
         }
         for url in (env["DATABASE_URL"], env["REDIS_URL"]):
             if "127.0.0.1" not in url and "localhost" not in url:
                 sys.exit(f"loopback only: {url}")
-        data = prepare(env, args.persons, args.keep)
+        data = prepare(env, args.persons, args.keep, args.probes)
         work = Path(tempfile.mkdtemp(prefix="haven-load-"))
         (work / "data.json").write_text(json.dumps(data))
         child_env = {**os.environ, **env, "HAVEN_LOAD_DATA": str(work / "data.json")}
@@ -163,29 +186,55 @@ if __name__ == "__main__":
                     if time.monotonic() > deadline or web.poll() is not None:
                         sys.exit("gunicorn did not come up")
                     time.sleep(0.5)
-            if not args.no_sweep:
-                # At the Celery worker's priority in docker-compose.yml (nice 10): staff
-                # waiting on a page come before a background sweep that is due every 15 min.
+            # At the Celery worker's priority in docker-compose.yml (nice 10): staff waiting
+            # on a page come before the recomputes their saves enqueue and the sweep.
+            worker = subprocess.Popen(
+                [str(venv_bin / "celery"), "-A", "config", "worker", "--concurrency", "2",
+                 "-n", "load@%h", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+                cwd=ROOT, env=child_env, stdout=open(work / "worker.log", "w"),
+                stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(WORKER_NICE),
+            )  # fmt: skip
+            procs.append(worker)
+            sweeper = None
+            if args.sweep != "none":
+                loop = SWEEP_LOOP if args.sweep == "loop" else AGENDA_LOOP
                 sweeper = subprocess.Popen(
-                    [sys.executable, "-c", SWEEP_LOOP], cwd=ROOT, env=child_env,
+                    [sys.executable, "-c", loop, str(args.sweep_every)], cwd=ROOT, env=child_env,
                     stdout=open(work / "sweeps.log", "w"), stderr=subprocess.STDOUT,
                     preexec_fn=lambda: os.nice(WORKER_NICE),
                 )  # fmt: skip
                 procs.append(sweeper)
-            before = cpu_use(web.pid, procs[1].pid if len(procs) > 1 else None, env)
+            background = [p.pid for p in (worker, sweeper) if p is not None]
+            before = cpu_use(web.pid, background, env)
             started = time.monotonic()
             # Locust resets its figures once every user has arrived; the server's are cut there.
             counted_from = time.time() + (0 if args.count_ramp_up else args.users / args.spawn_rate)
-            subprocess.run(
+            locust = subprocess.Popen(
                 [str(venv_bin / "locust"), "-f", __file__, "--headless",
                  "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
                  "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "run"),
                  "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10",
                  *([] if args.count_ramp_up else ["--reset-stats"])],
-                cwd=ROOT, env=child_env, timeout=args.seconds + 120, check=False,
+                cwd=ROOT, env=child_env,
             )  # fmt: skip
+            probes = []
+            if data["probe"]:
+                from django.utils import timezone
+
+                from benchmarks.latency import run_probes
+
+                time.sleep(args.users / args.spawn_rate + 5)  # every user arrived
+                spacing = max(0.5, (args.seconds - args.users / args.spawn_rate - 15))
+                probes = run_probes(
+                    f"http://127.0.0.1:{port}",
+                    data["probe"],
+                    timezone.localdate(),
+                    spacing=spacing / len(data["probe"]),
+                    load_over=lambda: locust.poll() is not None,
+                )
+            locust.wait(args.seconds + 120)
             elapsed = time.monotonic() - started
-            after = cpu_use(web.pid, procs[1].pid if len(procs) > 1 else None, env)
+            after = cpu_use(web.pid, background, env)
             used = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
         finally:
             for proc in reversed(procs):
@@ -200,12 +249,18 @@ if __name__ == "__main__":
             redis.Redis.from_url(env["REDIS_URL"]).flushdb()
         sweeps = (work / "sweeps.log").read_text().split() if (work / "sweeps.log").exists() else []
         server = server_times(work / "access.log", counted_from)
-        return report(work / "run_stats.csv", args, elapsed, sweeps, used, server)
+        code = report(work / "run_stats.csv", args, elapsed, sweeps, used, server)
+        if data["probe"]:
+            from benchmarks.latency import report as latency_report
 
-    def cpu_use(web_pid: int, sweeper_pid: int | None, env: dict) -> dict[str, float]:
+            code = max(code, 0 if latency_report(probes) else 1)
+        return code
+
+    def cpu_use(web_pid: int, background: list[int], env: dict) -> dict[str, float]:
         """CPU seconds so far of the web processes, of the database backends serving them
-        and the sweep, of the sweep, and of the whole machine. The machine is shared: what
-        the run cost is told apart from what else ran at the same time."""
+        and the background (the worker and the sweep), of the background, and of the whole
+        machine. The machine is shared: what the run cost is told apart from what else ran
+        at the same time."""
         import psutil
         import psycopg2
 
@@ -219,17 +274,26 @@ if __name__ == "__main__":
         web = psutil.Process(web_pid)
         out = {"web": cpu(web) + sum(cpu(c) for c in web.children(recursive=True))}
         sweep_ports = set()
-        if sweeper_pid is not None:
-            sweeper = psutil.Process(sweeper_pid)
-            out["sweep"] = cpu(sweeper)
-            sweep_ports = {c.laddr.port for c in sweeper.net_connections(kind="tcp")}
+        out["worker and sweep"] = 0.0
+        for pid in background:
+            try:
+                procs = [psutil.Process(pid)]
+                procs += procs[0].children(recursive=True)
+            except psutil.Error:
+                continue
+            for proc in procs:
+                out["worker and sweep"] += cpu(proc)
+                try:
+                    sweep_ports |= {c.laddr.port for c in proc.net_connections(kind="tcp")}
+                except psutil.Error:
+                    pass
         with psycopg2.connect(env["DATABASE_URL"]) as conn, conn.cursor() as cursor:
             cursor.execute(
                 "SELECT pid, client_port FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             for pid, port in cursor.fetchall():
-                key = "database (sweep)" if port in sweep_ports else "database (web)"
+                key = "database (worker, sweep)" if port in sweep_ports else "database (web)"
                 out[key] = out.get(key, 0.0) + cpu(psutil.Process(pid))
         machine = psutil.cpu_times()
         out["machine"] = machine.user + machine.system + machine.nice
@@ -278,8 +342,8 @@ if __name__ == "__main__":
         rows = list(csv.DictReader(stats_csv.open()))
         print(
             f"\n{args.users} users, {args.seconds} s, {args.persons} persons, "
-            f"gunicorn x{args.web_workers}, sweeps during the run: {len(sweeps)} "
-            f"({', '.join(sweeps)} s)"
+            f"gunicorn x{args.web_workers}, a Celery worker, {args.sweep} sweeps during the run:"
+            f" {len(sweeps)} ({', '.join(sweeps)} s)"
         )
         print(
             f"{'page':<40} {'reqs':>6} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
@@ -334,6 +398,20 @@ while True:
     t = time.perf_counter()
     services.sweep(today=timezone.localdate())
     print(round(time.perf_counter() - t), flush=True)
+"""
+    # What beat's agenda sweep does (engine.tasks.agenda_sweep_task), every N seconds.
+    AGENDA_LOOP = """
+import sys, time, django
+django.setup()
+from django.utils import timezone
+from engine import services
+every = float(sys.argv[1])
+while True:
+    t = time.perf_counter()
+    services.agenda_sweep(today=timezone.localdate())
+    took = time.perf_counter() - t
+    print(f"{took:.2f}", flush=True)
+    time.sleep(max(0.0, every - took))
 """
 
     sys.exit(main())

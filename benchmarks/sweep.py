@@ -9,8 +9,10 @@ one process taking the run's chunks in turn, with its queries per batch; the age
 right after (the steady state every 15 minutes) and on the next day; the time of one
 recompute after one fact changed; and the first full recompute on `--workers` real Celery
 workers through Redis (REDIS_URL). Machine load is printed beside: the machine is shared.
-Targets at 100,000: steady sweep <= 3 s, first full recompute <= 45 s on two workers, one
-recompute median <= 25 ms, the same queries per batch at every size.
+CPU time is this process's plus its PostgreSQL backend's. `--workers-only` runs just the
+last part on data already made (with `--keep`). Targets at 100,000: steady sweep <= 3 s,
+first full recompute <= 45 s on two workers, one recompute median <= 25 ms, the same queries
+per batch at every size.
 """
 
 from __future__ import annotations
@@ -158,15 +160,33 @@ def make_persons(n: int, rng: random.Random) -> None:
     m.InterimMeasure.objects.bulk_create(measures, batch_size=2000)
 
 
+def database_cpu() -> float:
+    """CPU seconds so far of this connection's PostgreSQL backend (on this machine): the
+    database's share of the work, which the process's own CPU time leaves out."""
+    import psutil
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return 0.0
+    return times.user + times.system
+
+
 def timed(fn, **kwargs):
+    """Wall seconds, CPU seconds (this process + its database backend), result, queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    db = database_cpu()
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), time.process_time()
         result = fn(**kwargs)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return elapsed, cpu, result, len(queries)
+    return elapsed, cpu + database_cpu() - db, result, len(queries)
 
 
 def forget_computed() -> None:
@@ -210,13 +230,29 @@ def run_in_process(today, batch_size):
     return total
 
 
-def run_on_workers(n: int, today: date) -> tuple[float, float]:
+def run_on_workers(n: int, today: date) -> tuple[float, float, float]:
     """A recompute of everyone on `n` real Celery workers (one process each) through Redis:
-    seconds from the run's start to its last chunk done, and the seconds the workers took to
-    come up (not counted)."""
+    seconds from the run's start to its last chunk done, the seconds the workers took to
+    come up (not counted), and the CPU seconds the workers' processes used meanwhile."""
     import subprocess
 
+    import psutil
     import redis
+
+    def workers_cpu() -> float:
+        total = 0.0
+        for w in workers:
+            try:
+                procs = [psutil.Process(w.pid), *psutil.Process(w.pid).children(recursive=True)]
+            except psutil.Error:
+                continue
+            for proc in procs:
+                try:
+                    times = proc.cpu_times()
+                except psutil.Error:
+                    continue
+                total += times.user + times.system
+        return total
 
     from config.celery import app
     from engine import services
@@ -256,11 +292,12 @@ def run_on_workers(n: int, today: date) -> tuple[float, float]:
             if time.perf_counter() - t > 120:
                 sys.exit("the workers did not come up")
         up = time.perf_counter() - t
+        before = workers_cpu()
         started = time.perf_counter()
         run = services.recompute_run_start(reason="requested", detail=f"benchmark, {n} workers")
         while RecomputeRun.objects.filter(pk=run.pk, status="running").exists():
             time.sleep(0.2)
-        return time.perf_counter() - started, up
+        return time.perf_counter() - started, up, workers_cpu() - before
     finally:
         for w in workers:
             w.terminate()
@@ -281,6 +318,11 @@ def main() -> None:
         default=[2],
         help="also run the first full recompute on this many Celery workers (needs REDIS_URL)",
     )
+    parser.add_argument(
+        "--workers-only",
+        action="store_true",
+        help="only the first full recompute on --workers Celery workers (data already made)",
+    )
     args = parser.parse_args()
 
     if not args.keep:
@@ -293,12 +335,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.db import connection
 
-    from casework.models import ExtraditionRequest, Person
-    from engine import services, signals
+    from casework.models import Person
+    from engine import signals
 
     # Measure the recompute itself: no queue here (the task would only call the same service).
     signals.enqueue_person = lambda person_id: None
-    from engine.models import Deadline, PersonAgenda
 
     rng = random.Random(2011)
     today = date(2026, 1, 15)
@@ -316,56 +357,72 @@ def main() -> None:
             print(f"\n{size:>6} persons (made {missing} in {time.perf_counter() - t:.1f} s)")
         else:
             print(f"\n{size:>6} persons")
-        forget_computed()
-        elapsed, cpu, result, queries = timed(
-            run_in_process, today=today, batch_size=args.batch_size
-        )
-        # The process's own CPU time beside the wall time: on a shared machine the wall
-        # time says as much about the neighbours as about the sweep.
-        print(
-            f"  first full recompute, 1 worker  {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
-            f"{result.batches:>3} batches  {queries / max(result.batches, 1):5.1f} queries/batch"
-            f"  created {result.created}, load {os.getloadavg()[0]:.1f}"
-        )
-        due = PersonAgenda.objects.filter(next_on__isnull=False).count()
-        print(f"  deadlines stored: {Deadline.objects.count()}; persons with a day ahead: {due}")
-        for label in ("steady sweep", "next sweep"):
-            elapsed, cpu, result, queries = timed(
-                services.agenda_sweep, today=today, batch_size=args.batch_size
-            )
-            print(
-                f"  {label:<13} (agenda) {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
-                f"{result.persons} persons due, {queries} queries"
-            )
-        tomorrow = today + timedelta(days=1)
-        elapsed, cpu, result, queries = timed(
-            services.agenda_sweep, today=tomorrow, batch_size=args.batch_size
-        )
-        print(
-            f"  the next day's first sweep {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
-            f"{result.persons} persons due, {result.batches} batches, {queries} queries"
-        )
-
-        # Per-change recompute: change one notification date, recompute that person.
-        rulebook = services.RuleBook.load()
-        timings = []
-        for request in ExtraditionRequest.objects.order_by("?")[:20]:
-            request.notified_on = request.notified_on + timedelta(days=1)
-            request.save(update_fields=["notified_on"])
-            t = time.perf_counter()
-            services.person_recompute(person_id=request.person_id, today=today, rulebook=rulebook)
-            timings.append((time.perf_counter() - t) * 1000)
-        print(
-            f"  per-change recompute: median {statistics.median(timings):.1f} ms, "
-            f"max {max(timings):.1f} ms (20 changes)"
-        )
+        if not args.workers_only:
+            measure_in_process(args, today)
         for n in args.workers or ():
             forget_computed()
-            elapsed, up = run_on_workers(n, today)
+            elapsed, up, cpu = run_on_workers(n, today)
             print(
                 f"  first full recompute, {n} Celery workers  {elapsed:6.2f} s"
                 f"  (workers up in {up:.1f} s, not counted), load {os.getloadavg()[0]:.1f}"
+                f", the workers' own CPU {cpu:.1f} s (their database backends' not counted)"
             )
+
+
+def measure_in_process(args, today: date) -> None:
+    """The first full recompute in this process, the agenda sweeps after it, one recompute."""
+    from casework.models import ExtraditionRequest
+    from engine import services
+    from engine.models import Deadline, PersonAgenda
+
+    forget_computed()
+    elapsed, cpu, result, queries = timed(run_in_process, today=today, batch_size=args.batch_size)
+    # CPU time (this process's and its database backend's) beside the wall time: on a
+    # shared machine the wall time says as much about the neighbours as about the sweep.
+    print(
+        f"  first full recompute, 1 worker  {elapsed:6.2f} s ({cpu:5.2f} s cpu with the db)  "
+        f"{result.batches:>3} batches  {queries / max(result.batches, 1):5.1f} queries/batch"
+        f"  created {result.created}, load {os.getloadavg()[0]:.1f}"
+    )
+    due = PersonAgenda.objects.filter(next_on__isnull=False).count()
+    print(f"  deadlines stored: {Deadline.objects.count()}; persons with a day ahead: {due}")
+    for label in ("steady sweep", "next sweep"):
+        elapsed, cpu, result, queries = timed(
+            services.agenda_sweep, today=today, batch_size=args.batch_size
+        )
+        print(
+            f"  {label:<13} (agenda) {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
+            f"{result.persons} persons due, {queries} queries"
+        )
+    tomorrow = today + timedelta(days=1)
+    elapsed, cpu, result, queries = timed(
+        services.agenda_sweep, today=tomorrow, batch_size=args.batch_size
+    )
+    print(
+        f"  the next day's first sweep {elapsed:6.2f} s ({cpu:5.2f} s cpu)  "
+        f"{result.persons} persons due, {result.batches} batches, {queries} queries"
+    )
+
+    # Per-change recompute: change one notification date, recompute that person.
+    rulebook = services.RuleBook.load()
+    timings, cpus = [], []
+    for request in ExtraditionRequest.objects.order_by("?")[:20]:
+        request.notified_on = request.notified_on + timedelta(days=1)
+        request.save(update_fields=["notified_on"])
+        elapsed, cpu, _, _ = timed(
+            services.person_recompute,
+            person_id=request.person_id,
+            today=today,
+            rulebook=rulebook,
+        )
+        timings.append(elapsed * 1000)
+        cpus.append(cpu * 1000)
+    print(
+        f"  per-change recompute: median {statistics.median(timings):.1f} ms, "
+        f"max {max(timings):.1f} ms (20 changes); CPU median "
+        f"{statistics.median(cpus):.1f} ms (process + database), load "
+        f"{os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":
