@@ -205,6 +205,23 @@ DEFAULT_SUSPENSIVE: tuple[SuspensiveRule, ...] = (
         "will while the application is considered",
         unverified=True,
     ),
+    # Migration 0190: Kazakhstan, where the Almaty case was decided; neither read yet.
+    SuspensiveRule(
+        "KZ",
+        Kind.APPEAL_EXTRADITION.value,
+        True,
+        "CPC RK 2014 Art. 592: appeal to the court against the Prosecutor General's extradition "
+        "decree; the extradition is not carried out until the court's decision enters into force",
+        unverified=True,
+    ),
+    SuspensiveRule(
+        "KZ",
+        CLAIM_SUBJECT,
+        True,
+        'Law of the Republic of Kazakhstan "On Refugees" (2009): an asylum seeker is not '
+        "expelled while the application is considered (article not yet identified)",
+        unverified=True,
+    ),
 )
 
 

@@ -361,7 +361,9 @@ def test_the_migration_ships_the_default_caps_and_suspensive_rules():
         for kind, cap, lifted_by, _rationale in migration.CAPS
     }
     assert shipped == barriers.DEFAULT_CAPS
-    assert {(c, s, cit, conf == "U") for c, s, cit, conf, _notes in migration.SUSPENSIVE} == {
+    kazakhstan = importlib.import_module("engine.migrations.0190_kz_suspensive_effects")
+    rows = migration.SUSPENSIVE + kazakhstan.SUSPENSIVE
+    assert {(c, s, cit, conf == "U") for c, s, cit, conf, _notes in rows} == {
         (r.country, r.subject, r.citation, r.unverified) for r in barriers.DEFAULT_SUSPENSIVE
     }
     assert all(rationale.strip() for *_, rationale in migration.CAPS)

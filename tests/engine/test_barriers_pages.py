@@ -12,7 +12,12 @@ from engine import services
 
 # The same frozen day (an autouse fixture) and protected man as the alert tests.
 from tests.engine.test_protection_lost import DAY, frozen, protected_man  # noqa: F401
-from tests.factories import DetentionFactory, ExtraditionRequestFactory, PersonFactory
+from tests.factories import (
+    AppealFactory,
+    DetentionFactory,
+    ExtraditionRequestFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +109,45 @@ def test_a_lifted_cap_says_why_the_barrier_is_not_respected(client_for, coordina
     client.cookies["django_language"] = "ru"
     page = client.get(f"/persons/{shielded.pk}/").content.decode()
     assert "не соблюдается: назначена высылка" in page
+
+
+@pytest.mark.parametrize(
+    ("state", "citation"),
+    [("RU", "CPC RF Art. 462(6)"), ("KZ", "CPC RK 2014 Art. 592")],
+)
+def test_a_pending_appeal_on_an_unverified_rule_shows_its_citation_and_flag_everywhere(
+    client_for, coordinator, state, citation
+):
+    """Neither Russia's nor Kazakhstan's suspensive effect has been read in its text: the
+    pending appeal is shown on the board and the person page with its citation, flagged, and
+    holds nothing ("no barrier left"), in English and in Russian."""
+    person = PersonFactory()
+    DetentionFactory(person=person, started_on=date(2012, 1, 5))
+    extradition = ExtraditionRequestFactory(
+        person=person, requested_state=state, status="approved", decided_on=date(2012, 4, 20)
+    )
+    AppealFactory(
+        person=person,
+        extradition_request=extradition,
+        country=state,
+        lodged_on=date(2012, 4, 25),
+        outcome="pending",
+    )
+    services.person_recompute(person_id=person.pk, today=DAY)
+    client = client_for(coordinator)
+    for url in ("/engine/board/", f"/persons/{person.pk}/"):
+        page = client.get(url).content.decode()
+        assert "Appeal against the extradition decision pending in" in page, url
+        assert citation in page, url
+        assert "unverified rule: does not lower the level" in page, url
+        assert "No barrier left." in page, url
+    client.cookies["django_language"] = "ru"
+    for url in ("/engine/board/", f"/persons/{person.pk}/"):
+        page = client.get(url).content.decode()
+        assert "Жалоба на решение об экстрадиции" in page, url
+        assert citation in page, url
+        assert "непроверенная норма" in page, url
+    api = client.get("/api/engine/board/").json()
+    (row,) = [r for r in api["results"] if r["person"] == str(person.pk)]
+    (barrier,) = row["barriers"]
+    assert barrier["unverified"] and barrier["cap"] == "" and citation in barrier["citation"]
