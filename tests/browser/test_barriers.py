@@ -22,13 +22,13 @@ pytestmark = [
 WORDS = {
     "en": {
         "protects": "What still protects",
-        "measure": "Interim measure of the UN Committee against Torture in force since",
+        "measure": "Interim measure of the UN Committee against Torture against Kazakhstan in force",
         "none_left": "No barrier left.",
         "threat": "Appeal against the extradition decision rejected on",
     },
     "ru": {
         "protects": "Что ещё защищает",
-        "measure": "Временная мера Комитета ООН против пыток действует с",
+        "measure": "Временная мера Комитета ООН против пыток в отношении Казахстана действует с",
         "none_left": "Защиты не осталось.",
         "threat": "Жалоба на решение о выдаче отклонена",
     },

@@ -38,7 +38,8 @@ def test_the_board_shows_what_still_protects_and_what_threatens(client_for, coor
     page = client_for(coordinator).get("/engine/board/").content.decode()
     assert "What still protects" in page and "What threatens" in page
     assert (
-        "Interim measure of the UN Committee against Torture in force since 2 April 2012." in page
+        "Interim measure of the UN Committee against Torture against Kazakhstan in force since "
+        "2 April 2012." in page
     )
     assert "Held at High by what still protects; the threats alone make it Imminent." in page
     assert "No barrier left." in page  # the bare man's row
@@ -65,7 +66,10 @@ def test_the_board_reads_in_russian(client_for, coordinator, two):
     client.cookies["django_language"] = "ru"
     page = client.get("/engine/board/").content.decode()
     assert "Что ещё защищает" in page and "Что угрожает" in page
-    assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
+    assert (
+        "Временная мера Комитета ООН против пыток в отношении Казахстана действует с "
+        "2 апреля 2012." in page
+    )
     assert "Защиты не осталось." in page
     assert "Только те, у кого не осталось защиты" in page
     # What threatens, said from each reason's message and facts, not the stored English.
@@ -82,12 +86,16 @@ def test_the_person_page_shows_the_barrier_and_the_threats_in_both_languages(
     page = client.get(f"/persons/{shielded.pk}/").content.decode()
     assert "What still protects" in page
     assert (
-        "Interim measure of the UN Committee against Torture in force since 2 April 2012." in page
+        "Interim measure of the UN Committee against Torture against Kazakhstan in force since "
+        "2 April 2012." in page
     )
     assert "Appeal against the extradition decision rejected on 1 March 2012." in page
     client.cookies["django_language"] = "ru"
     page = client.get(f"/persons/{shielded.pk}/").content.decode()
-    assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
+    assert (
+        "Временная мера Комитета ООН против пыток в отношении Казахстана действует с "
+        "2 апреля 2012." in page
+    )
     assert "Что угрожает" in page
     assert "Жалоба на решение о выдаче отклонена 1 марта 2012." in page
     assert "В убежище отказано в Казахстане 1 декабря 2011." in page
@@ -137,7 +145,9 @@ def test_a_pending_appeal_on_an_unverified_rule_shows_its_citation_and_flag_ever
     client = client_for(coordinator)
     for url in ("/engine/board/", f"/persons/{person.pk}/"):
         page = client.get(url).content.decode()
-        assert "Appeal against the extradition decision pending in" in page, url
+        assert (
+            "Appeal against the extradition decision lodged on 25 April 2012 is pending in" in page
+        )
         assert citation in page, url
         assert "unverified rule: does not lower the level" in page, url
         assert "No barrier left." in page, url
