@@ -5,10 +5,11 @@ barriers (hypothesis), and the shipped defaults kept equal in code and migration
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine import barriers, risk
@@ -370,3 +371,80 @@ def test_the_migration_ships_the_default_caps_and_suspensive_rules():
     assert set(barriers.DEFAULT_CAPS) == set(barriers.BARRIER_KINDS)
     for cap in barriers.DEFAULT_CAPS.values():
         assert cap.lifted_by <= set(risk.DEFAULT_SIGNALS)
+
+
+# --- the same properties over facts, not only over signals and barriers ----------------
+
+STATES = ("KZ", "RU", "KG")
+days = st.dates(date(2010, 1, 1), date(2012, 12, 31))
+
+
+@st.composite
+def people(draw):
+    """A person with some of the facts that make threats and barriers, and other people's
+    returns (some despite measures) from the same few states."""
+    here = draw(st.sampled_from(STATES))
+    detention = draw(
+        st.none()
+        | st.builds(DetentionFact, st.just("d"), days, st.none() | days, country=st.just(here),
+                    incommunicado=st.booleans())
+    )  # fmt: skip
+    extradition = draw(
+        st.none()
+        | st.builds(ExtraditionFact, st.just("e"), st.just(here),
+                    st.sampled_from(["pending", "approved"]), st.none() | days)
+    )  # fmt: skip
+    appeals = ()
+    if extradition and draw(st.booleans()):
+        appeals = (
+            AppealFact("a", "extradition_request", "e", here, lodged_on=draw(days),
+                       outcome=draw(st.sampled_from(["pending", "rejected"])),
+                       decided_on=draw(st.none() | days)),
+        )  # fmt: skip
+    claim = draw(
+        st.none()
+        | st.builds(AsylumFact, st.just("c"), st.just(here),
+                    st.sampled_from(["pending", "refused"]), st.sampled_from(["state", "unhcr"]),
+                    st.none() | days, lodged_on=st.none() | days)
+    )  # fmt: skip
+    removal = draw(
+        st.none()
+        | st.builds(RemovalFact, st.just("r"), st.just(here), days,
+                    scheduled_removal_on=st.none() | days)
+    )  # fmt: skip
+    f = PersonFacts(
+        person_id="p",
+        detentions=(detention,) if detention else (),
+        extraditions=(extradition,) if extradition else (),
+        appeals=appeals,
+        asylum_claims=(claim,) if claim else (),
+        removal_orders=(removal,) if removal else (),
+    )
+    evidence = tuple(
+        risk.ReturnEvidence(
+            f"other-{i}",
+            draw(st.sampled_from(STATES)),
+            draw(days),
+            interim_measures=(InterimFact(f"o{i}", "cat", "granted", granted_on=date(2010, 1, 1)),)
+            if draw(st.booleans())
+            else (),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )
+    return f, evidence, here
+
+
+@settings(deadline=None, max_examples=300)
+@given(people(), days, days, st.sampled_from(["cat", "hrc", "ecthr", "other"]))
+def test_an_interim_measure_against_the_state_holding_the_person_never_raises_the_level(
+    person, granted, today, body
+):
+    """Over facts: a measure granted against a state the person is already exposed to (the
+    measure itself makes its respondent an exposed state, which is a threat of its own)."""
+    f, evidence, here = person
+    assume(here in risk.exposed_states(f, today))
+    before = assess(f, evidence=evidence, today=today)
+    measure = InterimFact("m", body, "granted", granted_on=granted, respondent_state=here)
+    after = assess(replace(f, interim_measures=(measure,)), evidence=evidence, today=today)
+    assert risk.level_rank(after.level) <= risk.level_rank(before.level), (before, after)
+    assert assess(replace(f, interim_measures=(measure,)), evidence=evidence, today=today) == after
