@@ -276,6 +276,20 @@ def test_an_appeal_lodged_within_its_window_carries_the_protection_on():
     assert lost["kind"] == "suspensive_appeal"
 
 
+def test_a_suspensive_period_ending_unused_is_a_lost_barrier():
+    f = PersonFacts(person_id="p", removal_orders=(RemovalFact("r", "TR", date(2020, 1, 10)),))
+    before = barriers.find_barriers(
+        f, date(2020, 1, 17), appeal_windows=[window(date(2020, 1, 17))], suspensive=[TR_RULE]
+    )
+    after = barriers.find_barriers(
+        f, date(2020, 1, 18), appeal_windows=[window(date(2020, 1, 17), "missed")],
+        suspensive=[TR_RULE],
+    )  # fmt: skip
+    (lost,) = barriers.lost_barriers([b.as_dict() for b in before], after)
+    assert (lost["kind"], lost["ends_on"]) == ("appeal_window", "2020-01-17")
+    assert barriers.lost_barriers([b.as_dict() for b in after], after) == []
+
+
 # --- properties ---------------------------------------------------------------------------
 
 CODES = sorted(risk.DEFAULT_SIGNALS)
