@@ -187,17 +187,81 @@ RISK_HELP = _(
 )
 
 
+# Why each shipped default is what it is, one line each (docs/risk.md says the same in a
+# table): shown beside the value an admin may change, so a change is made knowing what it
+# undoes. Practice, not law.
+DEFAULT_WHY = {
+    "detained": _("15: detention is where returns start."),
+    "incommunicado": _(
+        "25: nobody can see whether the person is still there; also lifts every legal "
+        "barrier's cap."
+    ),
+    "no_contact": _("20 after 3 days: the same three days as the welfare-check rule."),
+    "transfer_reported": _(
+        "40 within 14 days: in Osh the transfer came days before the returns (2005); lifts "
+        "every cap."
+    ),
+    "extradition_approved": _("30: the decision the return carries out."),
+    "appeal_rejected": _("30: the last domestic stop gone (Almaty, 15 March 2011)."),
+    "appeal_window_expired": _("30: as a rejection, the decision became final."),
+    "no_interim_measure": _("15: nothing international stands in the way."),
+    "state_returned_despite_interim": _(
+        "50, floor high, within 730 days: Kazakhstan returned 28 under CAT measures on "
+        "9 June 2011; lifts the caps of legal barriers."
+    ),
+    "returns_from_state": _(
+        "35 within 180 days: four men were already returned from Kyrgyzstan before Osh (June 2005)."
+    ),
+    "group_members_returned": _("35: the 28 extradited on 9 June; the rest of the group is next."),
+    "asylum_refused": _("20: no refugee protection left against removal."),
+    "unhcr_pending": _(
+        "15: a pending UNHCR assessment did not stop returns in Osh (2005): a threat, not a "
+        "barrier."
+    ),
+    "relatives_detained": _("10: pressure through the family (wives and children of the 28)."),
+    "relatives_returned": _("10: the family is already targeted."),
+    "state_pressure": _(
+        "20 within 90 days: the Prosecutor General publicly asked to detain 103 more (2005)."
+    ),
+    "removal_scheduled": _(
+        "60, floor imminent, within 7 days: a date is set, imminent on its own; lifts every cap."
+    ),
+    "monitoring": _("From 1: any signal at all deserves a look."),
+    "elevated": _("From 30: one serious adverse decision (e.g. extradition approved)."),
+    "high": _("From 60: two serious decisions, or one with detention and silence."),
+    "imminent": _(
+        "From 100: the Osh transfer day (detained, transfer, UNHCR pending, recent returns, "
+        "no measure: 120)."
+    ),
+}
+
+
+@admin.display(description=_("why the default"))
+def default_why(obj) -> str:
+    return DEFAULT_WHY.get(getattr(obj, "code", "") or getattr(obj, "level", ""), "—")
+
+
 @admin.register(RiskSignal)
 class RiskSignalAdmin(RecomputesEveryone, SimpleHistoryAdmin):
     """The signals are the core's vocabulary: their codes are fixed (the core knows each),
     their weights, floors, windows and switches are the admin's."""
 
-    list_display = ("code", "label", "weight", "floor", "window_days", "enabled")
+    list_display = ("code", "label", "weight", "floor", "window_days", "enabled", default_why)
     list_editable = ("weight", "floor", "window_days", "enabled")
     list_filter = ("enabled", "floor")
     search_fields = ("code", "label", "description")
-    readonly_fields = ("code",)
-    fields = ("code", "label", "description", "weight", "floor", "window_days", "enabled", "source")
+    readonly_fields = ("code", default_why)
+    fields = (
+        "code",
+        "label",
+        "description",
+        default_why,
+        "weight",
+        "floor",
+        "window_days",
+        "enabled",
+        "source",
+    )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "subtitle": RISK_HELP}
@@ -215,9 +279,9 @@ class RiskSignalAdmin(RecomputesEveryone, SimpleHistoryAdmin):
 
 @admin.register(RiskThreshold)
 class RiskThresholdAdmin(RecomputesEveryone, SimpleHistoryAdmin):
-    list_display = ("level", "min_score")
+    list_display = ("level", "min_score", default_why)
     list_editable = ("min_score",)
-    readonly_fields = ("level",)
+    readonly_fields = ("level", default_why)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "subtitle": RISK_HELP}

@@ -33,7 +33,7 @@ the signals' windows and the deadlines' due dates: nothing here counts days of i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .deadlines import (
@@ -44,11 +44,10 @@ from .deadlines import (
     SOURCE_INTERIM,
     SOURCE_REMOVAL,
     ComputedDeadline,
-    fmt,
 )
 from .facts import PersonFacts
 from .kinds import Kind
-from .wording import BODY_NAMES, COUNTRY_NAMES
+from .wording import N_, on, phrase, say, state
 
 BARRIER_KINDS = (
     "interim_measure",
@@ -58,12 +57,11 @@ BARRIER_KINDS = (
     "released",
 )
 
-# In a barrier's sentence "other" is a national court's suspension as often as anything else.
-_MEASURE_BODIES = {**BODY_NAMES, "other": "a court or other body"}
 
-
-def country(code: str) -> str:
-    return COUNTRY_NAMES.get(code, code or "the state")
+def _measure_body(body: str):
+    """In a barrier's sentence "other" is a national court's suspension as often as anything
+    else."""
+    return phrase(N_("a court or other body")) if body == "other" else {"body": body}
 
 
 # What each kind of appeal is against, and the decision it would suspend.
@@ -81,10 +79,10 @@ _TARGET_SOURCES = {
     "lower_appeal": SOURCE_APPEAL,
 }
 _SUBJECT_PHRASES = {
-    Kind.APPEAL_EXTRADITION.value: "the extradition decision",
-    Kind.APPEAL_ASYLUM.value: "the asylum decision",
-    Kind.APPEAL_REMOVAL.value: "the removal order",
-    Kind.APPEAL_LOWER_COURT.value: "the court's decision",
+    Kind.APPEAL_EXTRADITION.value: N_("the extradition decision"),
+    Kind.APPEAL_ASYLUM.value: N_("the asylum decision"),
+    Kind.APPEAL_REMOVAL.value: N_("the removal order"),
+    Kind.APPEAL_LOWER_COURT.value: N_("the court's decision"),
 }
 
 
@@ -125,6 +123,10 @@ class Barrier:
     body: str = ""  # interim measures: cat, hrc, ecthr, other (for the pages' own sentence)
     subject: str = ""  # appeals and windows: what is appealed (engine.kinds.Kind value)
     country: str = ""  # where the appeal or claim is pending
+    # The sentence as a message and its arguments (engine/wording.py), for the reader's
+    # language; "law" is the citation's part, which the pages show apart.
+    text: str = ""
+    args: Mapping = field(default_factory=dict, hash=False, compare=False)
     # Filled in by engine.risk.combine:
     cap: str = ""  # the level it holds the person at or below ("" if it caps nothing)
     lifted_by: tuple[str, ...] = ()  # the signals that fired and lift its cap
@@ -154,6 +156,7 @@ class Barrier:
             "country": self.country,
             "cap": self.cap,
             "lifted_by": list(self.lifted_by),
+            **({"text": self.text, "args": dict(self.args)} if self.text else {}),
         }
 
 
@@ -205,6 +208,23 @@ DEFAULT_SUSPENSIVE: tuple[SuspensiveRule, ...] = (
         "will while the application is considered",
         unverified=True,
     ),
+    # Migration 0190: Kazakhstan, where the Almaty case was decided; neither read yet.
+    SuspensiveRule(
+        "KZ",
+        Kind.APPEAL_EXTRADITION.value,
+        True,
+        "CPC RK 2014 Art. 592: appeal to the court against the Prosecutor General's extradition "
+        "decree; the extradition is not carried out until the court's decision enters into force",
+        unverified=True,
+    ),
+    SuspensiveRule(
+        "KZ",
+        CLAIM_SUBJECT,
+        True,
+        'Law of the Republic of Kazakhstan "On Refugees" (2009): an asylum seeker is not '
+        "expelled while the application is considered (article not yet identified)",
+        unverified=True,
+    ),
 )
 
 
@@ -215,14 +235,20 @@ def _rule(rules: Iterable[SuspensiveRule], country_code: str, subject: str):
     return None
 
 
-def _law(rule: SuspensiveRule) -> str:
-    flag = "; unverified rule" if rule.unverified else ""
-    return f" ({rule.citation}{flag})"
+def _law(rule: SuspensiveRule) -> dict:
+    if rule.unverified:
+        return phrase(N_(" (%(citation)s; unverified rule)"), citation=rule.citation)
+    return phrase(N_(" (%(citation)s)"), citation=rule.citation)
 
 
 def _ruled(rule: SuspensiveRule) -> dict:
     """What a barrier resting on a suspensive-effect rule copies of it."""
     return {"citation": rule.citation, "unverified": rule.unverified}
+
+
+def _said(text: str, **args) -> dict:
+    """A barrier's sentence, message and arguments (engine/wording.py)."""
+    return {"sentence": say(text, args), "text": text, "args": args}
 
 
 def _pending_on(today: date, lodged_on: date | None, undecided: bool, decided_on) -> bool:
@@ -253,19 +279,34 @@ def find_barriers(
         if not m.in_force_on(today):
             continue
         since = max([m.granted_on, *(d for d in m.reaffirmed_on if d <= today)])
-        against = f" against {country(m.respondent_state)}" if m.respondent_state else ""
-        again = " (reaffirmed)" if since != m.granted_on else ""
+        again = since != m.granted_on
+        if m.respondent_state:
+            text = (
+                N_("Interim measure of %(body)s against %(country)s in force since %(date)s "
+                   "(reaffirmed).")
+                if again
+                else N_("Interim measure of %(body)s against %(country)s in force since %(date)s.")
+            )  # fmt: skip
+            said = _said(text, body=_measure_body(m.body),
+                         country=state(m.respondent_state, "gen"), date=on(m.granted_on))  # fmt: skip
+        else:
+            text = (
+                N_("Interim measure of %(body)s in force since %(date)s (reaffirmed).")
+                if again
+                else N_("Interim measure of %(body)s in force since %(date)s.")
+            )
+            said = _said(text, body=_measure_body(m.body), date=on(m.granted_on))
         found.append(
             Barrier(
                 "interim_measure",
-                f"Interim measure of {_MEASURE_BODIES.get(m.body, m.body)}{against} in force "
-                f"since {fmt(m.granted_on)}{again}.",
+                said.pop("sentence"),
                 SOURCE_INTERIM,
                 m.id,
                 since=m.granted_on,
                 guards=f"{SOURCE_INTERIM}:{m.id}",
                 body=m.body,
                 country=m.respondent_state,
+                **said,
             )
         )
 
@@ -277,12 +318,27 @@ def find_barriers(
         rule = _rule(rules, a.country, subject)
         if rule is None:
             continue
-        when = f" lodged on {fmt(a.lodged_on)}" if a.lodged_on else ""
+        where = {
+            "decision": phrase(_SUBJECT_PHRASES[subject]),
+            "country": state(a.country, "prep"),
+            "law": _law(rule),
+        }
+        if a.lodged_on:
+            said = _said(
+                N_("Appeal against %(decision)s lodged on %(date)s is pending in %(country)s; "
+                   "it suspends removal%(law)s."),
+                **where, date=on(a.lodged_on),
+            )  # fmt: skip
+        else:
+            said = _said(
+                N_("Appeal against %(decision)s is pending in %(country)s; it suspends "
+                   "removal%(law)s."),
+                **where,
+            )  # fmt: skip
         found.append(
             Barrier(
                 "suspensive_appeal",
-                f"Appeal against {_SUBJECT_PHRASES[subject]}{when} is pending in "
-                f"{country(a.country)}; it suspends removal{_law(rule)}.",
+                said.pop("sentence"),
                 SOURCE_APPEAL,
                 a.id,
                 since=a.lodged_on,
@@ -290,6 +346,7 @@ def find_barriers(
                 **_ruled(rule),
                 subject=subject,
                 country=a.country,
+                **said,
             )
         )
 
@@ -300,18 +357,30 @@ def find_barriers(
         rule = _rule(rules, c.country, CLAIM_SUBJECT)
         if rule is None:
             continue
-        when = f" since {fmt(c.lodged_on)}" if c.lodged_on else ""
+        where = {"country": state(c.country, "prep"), "law": _law(rule)}
+        if c.lodged_on:
+            said = _said(
+                N_("Asylum claim in %(country)s pending since %(date)s; removal is suspended "
+                   "while it is decided%(law)s."),
+                **where, date=on(c.lodged_on),
+            )  # fmt: skip
+        else:
+            said = _said(
+                N_("Asylum claim in %(country)s pending; removal is suspended while it is "
+                   "decided%(law)s."),
+                **where,
+            )  # fmt: skip
         found.append(
             Barrier(
                 "suspensive_claim",
-                f"Asylum claim in {country(c.country)} pending{when}; removal is suspended "
-                f"while it is decided{_law(rule)}.",
+                said.pop("sentence"),
                 SOURCE_ASYLUM,
                 c.id,
                 since=c.lodged_on,
                 guards=f"{SOURCE_ASYLUM}:{c.id}",
                 **_ruled(rule),
                 country=c.country,
+                **said,
             )
         )
 
@@ -321,11 +390,15 @@ def find_barriers(
         rule = _rule(rules, d.jurisdiction, d.kind.value)
         if rule is None:
             continue
+        said = _said(
+            N_("The time to appeal against %(decision)s runs until %(date)s; meanwhile removal "
+               "is suspended%(law)s."),
+            decision=phrase(_SUBJECT_PHRASES[d.kind.value]), date=on(d.due_on), law=_law(rule),
+        )  # fmt: skip
         found.append(
             Barrier(
                 "appeal_window",
-                f"The time to appeal against {_SUBJECT_PHRASES[d.kind.value]} runs until "
-                f"{fmt(d.due_on)}; meanwhile removal is suspended{_law(rule)}.",
+                said.pop("sentence"),
                 d.source_type,
                 d.source_id,
                 since=d.counted_from,
@@ -334,6 +407,7 @@ def find_barriers(
                 **_ruled(rule),
                 subject=d.kind.value,
                 country=d.jurisdiction,
+                **said,
             )
         )
 
@@ -345,14 +419,16 @@ def find_barriers(
     ended = [d for d in facts.detentions if d.ended_on is not None and d.ended_on <= today]
     if ended and not held:
         last = max(ended, key=lambda d: (d.ended_on, d.started_on))
+        said = _said(N_("Released on %(date)s."), date=on(last.ended_on))
         found.append(
             Barrier(
                 "released",
-                f"Released on {fmt(last.ended_on)}.",
+                said.pop("sentence"),
                 SOURCE_DETENTION,
                 last.id,
                 since=last.ended_on,
                 guards="detention",
+                **said,
             )
         )
     return sorted(found, key=lambda b: (BARRIER_KINDS.index(b.kind), b.since or date.min, b.key))

@@ -4,8 +4,8 @@ and the person page.
 Reads the barriers and reasons stored on the current assessment row (engine/barriers.py and
 engine/risk.py, as_dict): no query. The core's own sentences are English (alerts, history,
 the API); these say the same from the same facts through gettext, so the pages read in
-Russian too. A reason carries its message and arguments (engine/wording.py), said here by
-`Reader`; a row stored before reasons carried them shows its English sentence."""
+Russian too. A reason or a barrier carries its message and arguments (engine/wording.py), said
+here by `Reader`; a row stored before they carried them shows its English sentence."""
 
 from __future__ import annotations
 
@@ -20,29 +20,6 @@ from engine import wording
 
 register = template.Library()
 
-COUNTRIES = {
-    "CN": gettext_lazy("China"),
-    "KG": gettext_lazy("Kyrgyzstan"),
-    "KZ": gettext_lazy("Kazakhstan"),
-    "RU": gettext_lazy("Russia"),
-    "TJ": gettext_lazy("Tajikistan"),
-    "TM": gettext_lazy("Turkmenistan"),
-    "TR": gettext_lazy("Turkey"),
-    "UA": gettext_lazy("Ukraine"),
-    "UZ": gettext_lazy("Uzbekistan"),
-}
-BODIES = {
-    "cat": gettext_lazy("the UN Committee against Torture"),
-    "hrc": gettext_lazy("the UN Human Rights Committee"),
-    "ecthr": gettext_lazy("the European Court of Human Rights"),
-    "other": gettext_lazy("a court or other body"),
-}
-DECISIONS = {
-    "appeal_extradition": gettext_lazy("the extradition decision"),
-    "appeal_asylum": gettext_lazy("the asylum decision"),
-    "appeal_removal": gettext_lazy("the removal order"),
-    "appeal_lower_court": gettext_lazy("the court's decision"),
-}
 # The signals that lift a cap, as a reader would say why the barrier is not respected.
 LIFTERS = {
     "state_returned_despite_interim": gettext_lazy(
@@ -61,44 +38,14 @@ LEVELS = {
 }
 
 
-def _on(iso: str | None) -> str:
-    return date_format(date.fromisoformat(iso), "j E Y") if iso else "—"
-
-
-def _country(code: str) -> str:
-    return str(COUNTRIES.get(code, code or "—"))
-
-
 def barrier_text(b: dict) -> str:
-    kind = b.get("kind")
-    decision = str(DECISIONS.get(b.get("subject", ""), _("the decision")))
-    if kind == "interim_measure":
-        return _("Interim measure of %(body)s in force since %(date)s.") % {
-            "body": BODIES.get(b.get("body", ""), BODIES["other"]),
-            "date": _on(b.get("since")),
-        }
-    if kind == "suspensive_appeal":
-        return _(
-            "Appeal against %(decision)s pending in %(country)s since %(date)s; it "
-            "suspends removal."
-        ) % {  # fmt: skip
-            "decision": decision,
-            "country": _country(b.get("country", "")),
-            "date": _on(b.get("since")),
-        }
-    if kind == "suspensive_claim":
-        return _(
-            "Asylum claim in %(country)s pending since %(date)s; removal is suspended "
-            "while it is decided."
-        ) % {  # fmt: skip
-            "country": _country(b.get("country", "")),
-            "date": _on(b.get("since")),
-        }
-    if kind == "appeal_window":
-        return _("The time to appeal against %(decision)s runs until %(date)s; meanwhile "
-                 "removal is suspended.") % {"decision": decision, "date": _on(b.get("ends_on"))}  # fmt: skip
-    if kind == "released":
-        return _("Released on %(date)s.") % {"date": _on(b.get("since"))}
+    """A stored barrier's sentence in the reader's language, without its citation (the
+    pages show it apart, with the unverified flag)."""
+    if b.get("text"):
+        try:
+            return wording.say(b["text"], {**(b.get("args") or {}), "law": ""}, READER)
+        except (KeyError, TypeError, ValueError):
+            pass  # a translation that lost a placeholder: the English sentence still says it
     return b.get("sentence", "")
 
 

@@ -1,7 +1,8 @@
 """What still protects, in a real browser, in English and Russian: a lawyer sees the CAT
 measure holding a man at high on the board and his page, lifts it, and finds "no barrier
 left", the "protection lost" alert in the inbox and the man on the board's "no barrier left"
-filter. Selectors are ids and classes; each language checks its own words."""
+filter; what threatens reads in the page's language beside it. Selectors are ids and
+classes; each language checks its own words."""
 
 from __future__ import annotations
 
@@ -21,13 +22,15 @@ pytestmark = [
 WORDS = {
     "en": {
         "protects": "What still protects",
-        "measure": "Interim measure of the UN Committee against Torture in force since",
+        "measure": "Interim measure of the UN Committee against Torture against Kazakhstan in force",
         "none_left": "No barrier left.",
+        "threat": "Appeal against the extradition decision rejected on",
     },
     "ru": {
         "protects": "Что ещё защищает",
-        "measure": "Временная мера Комитета ООН против пыток действует с",
+        "measure": "Временная мера Комитета ООН против пыток в отношении Казахстана действует с",
         "none_left": "Защиты не осталось.",
+        "threat": "Жалоба на решение о выдаче отклонена",
     },
 }
 
@@ -65,6 +68,8 @@ def test_lawyer_sees_the_measure_protect_lifts_it_and_finds_protection_lost(
     row = page.locator("table.board tr", has=page.locator(f"a[href='/persons/{person.pk}/']"))
     assert words["measure"] in row.locator("div.barriers").inner_text()
     assert words["protects"] in page.content()
+    # What threatens, in the page's language too (not the English stored with the reason).
+    assert words["threat"] in row.locator("ul.reasons").inner_text()
     s.shot("board-protected")
     # Protected: not on the "no barrier left" filter.
     page.locator("a.filter-no-barrier").click()
@@ -73,6 +78,7 @@ def test_lawyer_sees_the_measure_protect_lifts_it_and_finds_protection_lost(
 
     s.go(f"/persons/{person.pk}/")
     assert words["measure"] in page.locator("#h-risk ~ div.barriers").inner_text()
+    assert words["threat"] in page.locator("#h-risk ~ ul.reasons").inner_text()
     s.shot("person-protected")
     page.locator(f"#interim-{measure.pk} a[href*='/proceedings/interim/']").click()
     page.select_option("#id_status", "lifted")

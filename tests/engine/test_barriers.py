@@ -5,10 +5,11 @@ barriers (hypothesis), and the shipped defaults kept equal in code and migration
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine import barriers, risk
@@ -275,6 +276,20 @@ def test_an_appeal_lodged_within_its_window_carries_the_protection_on():
     assert lost["kind"] == "suspensive_appeal"
 
 
+def test_a_suspensive_period_ending_unused_is_a_lost_barrier():
+    f = PersonFacts(person_id="p", removal_orders=(RemovalFact("r", "TR", date(2020, 1, 10)),))
+    before = barriers.find_barriers(
+        f, date(2020, 1, 17), appeal_windows=[window(date(2020, 1, 17))], suspensive=[TR_RULE]
+    )
+    after = barriers.find_barriers(
+        f, date(2020, 1, 18), appeal_windows=[window(date(2020, 1, 17), "missed")],
+        suspensive=[TR_RULE],
+    )  # fmt: skip
+    (lost,) = barriers.lost_barriers([b.as_dict() for b in before], after)
+    assert (lost["kind"], lost["ends_on"]) == ("appeal_window", "2020-01-17")
+    assert barriers.lost_barriers([b.as_dict() for b in after], after) == []
+
+
 # --- properties ---------------------------------------------------------------------------
 
 CODES = sorted(risk.DEFAULT_SIGNALS)
@@ -361,10 +376,89 @@ def test_the_migration_ships_the_default_caps_and_suspensive_rules():
         for kind, cap, lifted_by, _rationale in migration.CAPS
     }
     assert shipped == barriers.DEFAULT_CAPS
-    assert {(c, s, cit, conf == "U") for c, s, cit, conf, _notes in migration.SUSPENSIVE} == {
+    kazakhstan = importlib.import_module("engine.migrations.0190_kz_suspensive_effects")
+    rows = migration.SUSPENSIVE + kazakhstan.SUSPENSIVE
+    assert {(c, s, cit, conf == "U") for c, s, cit, conf, _notes in rows} == {
         (r.country, r.subject, r.citation, r.unverified) for r in barriers.DEFAULT_SUSPENSIVE
     }
     assert all(rationale.strip() for *_, rationale in migration.CAPS)
     assert set(barriers.DEFAULT_CAPS) == set(barriers.BARRIER_KINDS)
     for cap in barriers.DEFAULT_CAPS.values():
         assert cap.lifted_by <= set(risk.DEFAULT_SIGNALS)
+
+
+# --- the same properties over facts, not only over signals and barriers ----------------
+
+STATES = ("KZ", "RU", "KG")
+days = st.dates(date(2010, 1, 1), date(2012, 12, 31))
+
+
+@st.composite
+def people(draw):
+    """A person with some of the facts that make threats and barriers, and other people's
+    returns (some despite measures) from the same few states."""
+    here = draw(st.sampled_from(STATES))
+    detention = draw(
+        st.none()
+        | st.builds(DetentionFact, st.just("d"), days, st.none() | days, country=st.just(here),
+                    incommunicado=st.booleans())
+    )  # fmt: skip
+    extradition = draw(
+        st.none()
+        | st.builds(ExtraditionFact, st.just("e"), st.just(here),
+                    st.sampled_from(["pending", "approved"]), st.none() | days)
+    )  # fmt: skip
+    appeals = ()
+    if extradition and draw(st.booleans()):
+        appeals = (
+            AppealFact("a", "extradition_request", "e", here, lodged_on=draw(days),
+                       outcome=draw(st.sampled_from(["pending", "rejected"])),
+                       decided_on=draw(st.none() | days)),
+        )  # fmt: skip
+    claim = draw(
+        st.none()
+        | st.builds(AsylumFact, st.just("c"), st.just(here),
+                    st.sampled_from(["pending", "refused"]), st.sampled_from(["state", "unhcr"]),
+                    st.none() | days, lodged_on=st.none() | days)
+    )  # fmt: skip
+    removal = draw(
+        st.none()
+        | st.builds(RemovalFact, st.just("r"), st.just(here), days,
+                    scheduled_removal_on=st.none() | days)
+    )  # fmt: skip
+    f = PersonFacts(
+        person_id="p",
+        detentions=(detention,) if detention else (),
+        extraditions=(extradition,) if extradition else (),
+        appeals=appeals,
+        asylum_claims=(claim,) if claim else (),
+        removal_orders=(removal,) if removal else (),
+    )
+    evidence = tuple(
+        risk.ReturnEvidence(
+            f"other-{i}",
+            draw(st.sampled_from(STATES)),
+            draw(days),
+            interim_measures=(InterimFact(f"o{i}", "cat", "granted", granted_on=date(2010, 1, 1)),)
+            if draw(st.booleans())
+            else (),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )
+    return f, evidence, here
+
+
+@settings(deadline=None, max_examples=300)
+@given(people(), days, days, st.sampled_from(["cat", "hrc", "ecthr", "other"]))
+def test_an_interim_measure_against_the_state_holding_the_person_never_raises_the_level(
+    person, granted, today, body
+):
+    """Over facts: a measure granted against a state the person is already exposed to (the
+    measure itself makes its respondent an exposed state, which is a threat of its own)."""
+    f, evidence, here = person
+    assume(here in risk.exposed_states(f, today))
+    before = assess(f, evidence=evidence, today=today)
+    measure = InterimFact("m", body, "granted", granted_on=granted, respondent_state=here)
+    after = assess(replace(f, interim_measures=(measure,)), evidence=evidence, today=today)
+    assert risk.level_rank(after.level) <= risk.level_rank(before.level), (before, after)
+    assert assess(replace(f, interim_measures=(measure,)), evidence=evidence, today=today) == after

@@ -12,7 +12,12 @@ from engine import services
 
 # The same frozen day (an autouse fixture) and protected man as the alert tests.
 from tests.engine.test_protection_lost import DAY, frozen, protected_man  # noqa: F401
-from tests.factories import DetentionFactory, ExtraditionRequestFactory, PersonFactory
+from tests.factories import (
+    AppealFactory,
+    DetentionFactory,
+    ExtraditionRequestFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +38,8 @@ def test_the_board_shows_what_still_protects_and_what_threatens(client_for, coor
     page = client_for(coordinator).get("/engine/board/").content.decode()
     assert "What still protects" in page and "What threatens" in page
     assert (
-        "Interim measure of the UN Committee against Torture in force since 2 April 2012." in page
+        "Interim measure of the UN Committee against Torture against Kazakhstan in force since "
+        "2 April 2012." in page
     )
     assert "Held at High by what still protects; the threats alone make it Imminent." in page
     assert "No barrier left." in page  # the bare man's row
@@ -60,7 +66,10 @@ def test_the_board_reads_in_russian(client_for, coordinator, two):
     client.cookies["django_language"] = "ru"
     page = client.get("/engine/board/").content.decode()
     assert "Что ещё защищает" in page and "Что угрожает" in page
-    assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
+    assert (
+        "Временная мера Комитета ООН против пыток в отношении Казахстана действует с "
+        "2 апреля 2012." in page
+    )
     assert "Защиты не осталось." in page
     assert "Только те, у кого не осталось защиты" in page
     # What threatens, said from each reason's message and facts, not the stored English.
@@ -77,12 +86,16 @@ def test_the_person_page_shows_the_barrier_and_the_threats_in_both_languages(
     page = client.get(f"/persons/{shielded.pk}/").content.decode()
     assert "What still protects" in page
     assert (
-        "Interim measure of the UN Committee against Torture in force since 2 April 2012." in page
+        "Interim measure of the UN Committee against Torture against Kazakhstan in force since "
+        "2 April 2012." in page
     )
     assert "Appeal against the extradition decision rejected on 1 March 2012." in page
     client.cookies["django_language"] = "ru"
     page = client.get(f"/persons/{shielded.pk}/").content.decode()
-    assert "Временная мера Комитета ООН против пыток действует с 2 апреля 2012." in page
+    assert (
+        "Временная мера Комитета ООН против пыток в отношении Казахстана действует с "
+        "2 апреля 2012." in page
+    )
     assert "Что угрожает" in page
     assert "Жалоба на решение о выдаче отклонена 1 марта 2012." in page
     assert "В убежище отказано в Казахстане 1 декабря 2011." in page
@@ -104,3 +117,47 @@ def test_a_lifted_cap_says_why_the_barrier_is_not_respected(client_for, coordina
     client.cookies["django_language"] = "ru"
     page = client.get(f"/persons/{shielded.pk}/").content.decode()
     assert "не соблюдается: назначена высылка" in page
+
+
+@pytest.mark.parametrize(
+    ("state", "citation"),
+    [("RU", "CPC RF Art. 462(6)"), ("KZ", "CPC RK 2014 Art. 592")],
+)
+def test_a_pending_appeal_on_an_unverified_rule_shows_its_citation_and_flag_everywhere(
+    client_for, coordinator, state, citation
+):
+    """Neither Russia's nor Kazakhstan's suspensive effect has been read in its text: the
+    pending appeal is shown on the board and the person page with its citation, flagged, and
+    holds nothing ("no barrier left"), in English and in Russian."""
+    person = PersonFactory()
+    DetentionFactory(person=person, started_on=date(2012, 1, 5))
+    extradition = ExtraditionRequestFactory(
+        person=person, requested_state=state, status="approved", decided_on=date(2012, 4, 20)
+    )
+    AppealFactory(
+        person=person,
+        extradition_request=extradition,
+        country=state,
+        lodged_on=date(2012, 4, 25),
+        outcome="pending",
+    )
+    services.person_recompute(person_id=person.pk, today=DAY)
+    client = client_for(coordinator)
+    for url in ("/engine/board/", f"/persons/{person.pk}/"):
+        page = client.get(url).content.decode()
+        assert (
+            "Appeal against the extradition decision lodged on 25 April 2012 is pending in" in page
+        )
+        assert citation in page, url
+        assert "unverified rule: does not lower the level" in page, url
+        assert "No barrier left." in page, url
+    client.cookies["django_language"] = "ru"
+    for url in ("/engine/board/", f"/persons/{person.pk}/"):
+        page = client.get(url).content.decode()
+        assert "Жалоба на решение об экстрадиции" in page, url
+        assert citation in page, url
+        assert "непроверенная норма" in page, url
+    api = client.get("/api/engine/board/").json()
+    (row,) = [r for r in api["results"] if r["person"] == str(person.pk)]
+    (barrier,) = row["barriers"]
+    assert barrier["unverified"] and barrier["cap"] == "" and citation in barrier["citation"]

@@ -23,7 +23,7 @@ from engine.facts import (
     InterimFact,
     PersonFacts,
 )
-from engine.templatetags.risk_barriers import said
+from engine.templatetags.risk_barriers import READER, said
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po"
@@ -38,7 +38,7 @@ def russian():
 def marked_messages() -> list[str]:
     """Every N_("...") literal of the core's modules."""
     found = []
-    for module in ("engine/risk.py", "engine/wording.py"):
+    for module in ("engine/risk.py", "engine/barriers.py", "engine/wording.py"):
         tree = ast.parse((ROOT / module).read_text())
         for node in ast.walk(tree):
             if (
@@ -169,3 +169,42 @@ def test_russian_counts_people_with_their_plural():
         )
     with translation.override("en"):
         assert said(reason) == "3 people of the same group already returned, most recently in 2005."
+
+
+def test_a_barrier_reads_in_russian_without_its_citation_which_the_page_shows_apart():
+    from engine import barriers
+    from engine.templatetags.risk_barriers import barrier_text
+
+    f = PersonFacts(
+        person_id="p",
+        extraditions=(ExtraditionFact("e", "RU", "approved", date(2015, 3, 1)),),
+        appeals=(AppealFact("a", "extradition_request", "e", "RU", lodged_on=date(2015, 3, 5)),),
+        interim_measures=(
+            InterimFact("m", "ecthr", "granted", granted_on=date(2015, 3, 6), respondent_state="RU",
+                        reaffirmed_on=(date(2015, 4, 1),)),
+        ),
+    )  # fmt: skip
+    measure, appeal = (b.as_dict() for b in barriers.find_barriers(f, date(2015, 4, 2)))
+    assert appeal["sentence"] == (
+        "Appeal against the extradition decision lodged on 5 March 2015 is pending in Russia; it "
+        "suspends removal (CPC RF Art. 462(6): no extradition until the court's decision on the "
+        "appeal enters into force; unverified rule)."
+    )
+    with translation.override("ru"):
+        assert barrier_text(measure) == (
+            "Временная мера Европейского суда по правам человека в отношении России действует с "
+            "6 марта 2015 (подтверждена повторно)."
+        )
+        assert barrier_text(appeal) == (
+            "Жалоба на решение об экстрадиции, поданная 5 марта 2015, рассматривается в России; "
+            "она приостанавливает высылку."
+        )
+        # Said whole (as an alert could be), the citation keeps its flag in Russian.
+        assert wording.say(appeal["text"], appeal["args"], READER).endswith(
+            "; норма не проверена)."
+        )
+    with translation.override("en"):
+        assert barrier_text(appeal) == (
+            "Appeal against the extradition decision lodged on 5 March 2015 is pending in Russia; "
+            "it suspends removal."
+        )
