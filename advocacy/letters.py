@@ -194,7 +194,26 @@ def public_document(
     order) stands in for the stored ones, for a preview of an unsaved edit; `persons` for
     persons_in_scope(ua), when the caller has them."""
     persons = persons_in_scope(ua) if persons is None else persons
-    scanner = scanner or NameScanner(persons)
+    scanner = scanner or scanner_for(ua, persons)
+    doc = _document(ua, persons, recipients)
+    public_text(_all_text(doc), persons, where=_("The urgent action"), scanner=scanner)
+    return doc
+
+
+def scanner_for(ua: UrgentAction, persons: list) -> NameScanner:
+    """The consent gate for everything `ua` publishes: its persons, everyone else in the
+    database who has not consented, and what a coordinator confirmed is someone else."""
+    confirmed = ua.consent_confirmations.values_list("person_id", "phrase_key") if ua.pk else []
+    return NameScanner(persons, confirmed=list(confirmed))
+
+
+def consent_hits(ua: UrgentAction) -> list:
+    """What stops `ua` now, confirmations aside: the phrase and the person of each hit."""
+    persons = persons_in_scope(ua)
+    return NameScanner(persons).hits(_all_text(_document(ua, persons, None)))
+
+
+def _document(ua: UrgentAction, persons: list, recipients: list[tuple] | None) -> dict:
     if recipients is None:
         recipients = [
             (r.authority, r.role)
@@ -224,7 +243,6 @@ def public_document(
         "further_information": ua.further_information,
         "persons_phrase": describe_persons(persons),
     }
-    public_text(_all_text(doc), persons, where=_("The urgent action"), scanner=scanner)
     return doc
 
 
@@ -330,6 +348,7 @@ class RenderedLetter:
     text: str
     html: str
     content_hash: str
+    scanned: str = ""  # every value the page prints: what the consent gate reads
 
 
 def letter_context(doc: dict, authority, language: str) -> dict:
@@ -363,7 +382,10 @@ def render_letter(
     *,
     persons,
     scanner: NameScanner,
+    check: bool = True,
 ) -> RenderedLetter:
+    """One letter. `check=False`: the caller checks `scanned` itself (several letters with
+    one read of the database: NameScanner.prefetch)."""
     context = letter_context(doc, authority, language)
     subject = " ".join(render_sandboxed(subject_template, context).split())
     text = render_sandboxed(body_template, context).strip() + "\n"
@@ -386,20 +408,12 @@ def render_letter(
     # that an apostrophe in an Uzbek name (O‘ktam, O'ktam) is scanned as the name, not as
     # &#x27;. letter.html adds no text of its own but labels; scanning these values is
     # scanning the letter, without parsing the HTML back.
-    public_text(
-        "\n".join(
-            [
-                *_all_text(recipient).split("\n"),
-                date_text,
-                subject,
-                text,
-            ]
-        ),
-        persons,
-        where=_("A letter"),
-        scanner=scanner,
-    )
+    scanned = "\n".join([*_all_text(recipient).split("\n"), date_text, subject, text])
+    if check:
+        public_text(scanned, persons, where=_("A letter"), scanner=scanner)
     digest = hashlib.sha256(
         "\x1f".join((LETTER_LAYOUT_VERSION, subject, text, html)).encode()
     ).hexdigest()
-    return RenderedLetter(subject=subject, text=text, html=html, content_hash=digest)
+    return RenderedLetter(
+        subject=subject, text=text, html=html, content_hash=digest, scanned=scanned
+    )

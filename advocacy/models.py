@@ -366,3 +366,34 @@ class LetterBatch(Record):
             # Nothing to do is done; a batch not yet counted has not started.
             return 100 if self.status == BatchStatus.DONE else 0
         return int(100 * self.done / self.total)
+
+
+class ConsentConfirmation(models.Model):
+    """A coordinator's word that a phrase the consent gate stopped on, in one urgent action,
+    names someone other than the person it matched (an official, a namesake). For that
+    action only; who and when are kept. The gate recall-first: it stops on a borderline
+    spelling, and this is how a human lets it through."""
+
+    urgent_action = models.ForeignKey(
+        UrgentAction, on_delete=models.CASCADE, related_name="consent_confirmations"
+    )
+    person = models.ForeignKey("casework.Person", on_delete=models.CASCADE, related_name="+")
+    phrase = models.CharField(_("phrase"), max_length=300)
+    phrase_key = models.CharField(max_length=300, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent confirmation")
+        verbose_name_plural = _("consent confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["urgent_action", "person", "phrase_key"],
+                name="consentconfirmation_once_per_phrase",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.case_number} is not named in UA {self.urgent_action_id}"

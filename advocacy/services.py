@@ -25,13 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from casework.consent import ConsentError, NameScanner
+from casework.consent import ConsentError, phrase_key
 from casework.models import Group, Person
 
 from . import drafting, letters
 from .models import (
     Authority,
     BatchStatus,
+    ConsentConfirmation,
     Letter,
     LetterBatch,
     LetterStatus,
@@ -300,6 +301,28 @@ def _issue(ua: UrgentAction, *, by, issued_on: date) -> UrgentAction:
     return ua
 
 
+def urgent_action_confirm_someone_else(
+    *, ua: UrgentAction, person_id: str, phrase: str, by
+) -> ConsentConfirmation:
+    """Record that `phrase`, where the consent gate stopped `ua`, names someone other than
+    the person it matched, for this action only, with who and when. Only a phrase that
+    stops the action now can be confirmed (the coordinator saw it on the page)."""
+    _require_coordinator(by)
+    key = phrase_key(phrase)
+    stopping = {(h.person_id, h.phrase_key) for h in letters.consent_hits(ua)}
+    if (str(person_id), key) not in stopping:
+        raise ValidationError(
+            {"phrase": _("That phrase does not stop this urgent action (any more).")}
+        )
+    confirmation, _created = ConsentConfirmation.objects.get_or_create(
+        urgent_action=ua,
+        person_id=person_id,
+        phrase_key=key,
+        defaults={"phrase": phrase[:300], "confirmed_by": by},
+    )
+    return confirmation
+
+
 def urgent_action_close(*, ua: UrgentAction, by) -> UrgentAction:
     _require_coordinator(by)
     _move(ua, S.CLOSED)
@@ -355,7 +378,7 @@ def letters_generate(
     else:
         LetterBatch.objects.filter(pk=batch.pk).update(**running)
     persons = letters.persons_in_scope(ua)
-    scanner = NameScanner(persons)
+    scanner = letters.scanner_for(ua, persons)
     try:
         doc = letters.public_document(
             ua,
@@ -374,16 +397,24 @@ def letters_generate(
         # Every letter's text first: one that names someone stops the batch before any PDF is
         # rendered, and the text work runs in one loop instead of between PDFs.
         plan = []  # per letter of `work`: (letter or None, authority, language, rendered)
+        texts = []  # what the consent gate reads of each letter
         for authority, lang in work:
             letter = existing.get((authority.pk, lang))
             if letter and letter.status in (LetterStatus.SENT, LetterStatus.ANSWERED):
                 plan.append(None)
                 continue
             rendered = letters.render_letter(
-                doc, authority, lang, *compiled[lang], persons=persons, scanner=scanner
-            )
+                doc, authority, lang, *compiled[lang], persons=persons, scanner=scanner,
+                check=False,
+            )  # fmt: skip
+            texts.append(rendered.scanned)
             current = letter and letter.content_hash == rendered.content_hash and letter.pdf
             plan.append(None if current else (letter, authority, lang, rendered))
+        # The consent gate over every letter's text (an unchanged one too: consent may have
+        # been withdrawn since), with one read of the database.
+        scanner.prefetch(texts)
+        for text in texts:
+            letters.public_text(text, persons, where=_("A letter"), scanner=scanner)
         font_config = letters.font_configuration()
         new, changed = [], []
         generated = skipped = 0
@@ -533,7 +564,12 @@ def letter_send(*, letter: Letter) -> Letter:
     if not emails:
         raise ValidationError(_("This recipient has no e-mail address: send the PDF by post."))
     persons = letters.persons_in_scope(letter.urgent_action)
-    letters.public_text(f"{letter.subject}\n{letter.text_body}", persons, where=_("An e-mail"))
+    letters.public_text(
+        f"{letter.subject}\n{letter.text_body}",
+        persons,
+        where=_("An e-mail"),
+        scanner=letters.scanner_for(letter.urgent_action, persons),
+    )
     message = EmailMessage(subject=letter.subject, body=letter.text_body, to=emails)
     letter.pdf.open("rb")
     try:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("urgent-actions/<uuid:pk>/submit/", views.ua_submit, name="submit"),
     path("urgent-actions/<uuid:pk>/send-back/", views.ua_send_back, name="send-back"),
     path("urgent-actions/<uuid:pk>/issue/", views.ua_issue, name="issue"),
+    path(
+        "urgent-actions/<uuid:pk>/consent/confirm/",
+        views.ua_consent_confirm,
+        name="consent-confirm",
+    ),
     path("urgent-actions/<uuid:pk>/update/", views.ua_update, name="update"),
     path("urgent-actions/<uuid:pk>/close/", views.ua_close, name="close"),
     path("urgent-actions/<uuid:pk>/letters/", views.letters_page, name="letters"),

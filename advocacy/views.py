@@ -240,7 +240,7 @@ def _preview(ua: UrgentAction, **kwargs) -> dict:
     try:
         return {"preview_html": documents.render_preview_html(ua, **kwargs)}
     except ConsentError as exc:
-        return {"preview_error": str(exc)}
+        return {"preview_error": str(exc), "consent_hits": exc.hits}
 
 
 def _covered(request, ua: UrgentAction) -> dict:
@@ -259,7 +259,7 @@ def _covered(request, ua: UrgentAction) -> dict:
     }
 
 
-def _detail_context(request, ua: UrgentAction, *, form=None, issue_form=None, errors=()):
+def _detail_context(request, ua: UrgentAction, *, form=None, issue_form=None, errors=(), hits=()):
     editable = ua.status in (UrgentActionStatus.DRAFT, UrgentActionStatus.IN_REVIEW)
     ctx = {
         "ua": ua,
@@ -276,7 +276,17 @@ def _detail_context(request, ua: UrgentAction, *, form=None, issue_form=None, er
         ctx.update(_preview(ua, changes=form.changes(), recipients=form.recipients()))
     else:
         ctx.update(_preview(ua))
+    # What the gate stopped on, each with a way to say "someone else" (the phrase is the
+    # action's own text; the person appears by case number only).
+    ctx["consent_hits"] = list(hits) or ctx.get("consent_hits", [])
+    ctx["consent_confirmations"] = list(
+        ua.consent_confirmations.select_related("person", "confirmed_by").order_by("confirmed_at")
+    )
     return ctx
+
+
+def _hits(exc: Exception) -> list:
+    return list(getattr(exc, "hits", []))
 
 
 @coordinator_required("advocacy.view_urgentaction")
@@ -326,7 +336,9 @@ def _transition_view(service, *, success: str):
         try:
             ua = service(ua=ua, by=request.user)
         except (ValidationError, ConsentError) as exc:
-            ctx = _detail_context(request, _ua_or_404(pk), errors=refusal_messages(exc))
+            ctx = _detail_context(
+                request, _ua_or_404(pk), errors=refusal_messages(exc), hits=_hits(exc)
+            )
             return render(request, "advocacy/ua_detail.html", ctx)
         messages.success(request, success)
         return redirect("advocacy:detail", pk=ua.pk)
@@ -353,6 +365,7 @@ def ua_issue(request, pk):
     ua = _ua_or_404(pk)
     form = IssueForm(request.POST)
     errors: list[str] = []
+    hits: list = []
     if form.is_valid():
         try:
             services.urgent_action_issue(
@@ -362,12 +375,32 @@ def ua_issue(request, pk):
                 send_before=form.cleaned_data["send_before"],
             )
         except (ValidationError, ConsentError) as exc:
-            errors = refusal_messages(exc)
+            errors, hits = refusal_messages(exc), _hits(exc)
         else:
             messages.success(request, _("Issued."))
             return redirect("advocacy:detail", pk=ua.pk)
-    ctx = _detail_context(request, _ua_or_404(pk), issue_form=form, errors=errors)
+    ctx = _detail_context(request, _ua_or_404(pk), issue_form=form, errors=errors, hits=hits)
     return render(request, "advocacy/ua_detail.html", ctx)
+
+
+@coordinator_required("advocacy.change_urgentaction")
+@require_POST
+def ua_consent_confirm(request, pk):
+    """The coordinator's word that a phrase the consent gate stopped on is someone else
+    (person and phrase in the POST body, never in the URL)."""
+    ua = _ua_or_404(pk)
+    try:
+        services.urgent_action_confirm_someone_else(
+            ua=ua,
+            person_id=request.POST.get("person", ""),
+            phrase=request.POST.get("phrase", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        ctx = _detail_context(request, ua, errors=refusal_messages(exc))
+        return render(request, "advocacy/ua_detail.html", ctx, status=400)
+    messages.success(request, _("Recorded: that phrase names someone else, for this action."))
+    return redirect("advocacy:detail", pk=ua.pk)
 
 
 # --- letters ----------------------------------------------------------------------------------

@@ -4,14 +4,11 @@ Every output meant for the public (an urgent action, a letter, an e-mail, an exp
 to persons through `public_reference` / `describe_persons` and passes its final text through
 `public_text`, which refuses text that names anyone whose consent to be named is not "yes".
 
-Naming is detected on folded name tokens (`casework.names.name_tokens`), so Абдуллаев,
-Abdullaev and Abdullayev are the same name to the scanner, and a Russian case ending
-(Абдуллаеву, Abdullaevа) does not hide it. A person counts as named when
-
-- two of their name tokens stand within two words of each other, in any order
-  ("Rustam Abdullaev", "Абдуллаев Рустам", "Abdullaev R. Rustam"), or
-- a surname-like token of theirs appears alone ("Mr Abdullayev"), or
-- their only name token appears (a person known by one name).
+Naming is detected on the equality keys of folded name tokens (identity.folding.name_key),
+so Абдуллаев, Abdullaev, Abdullayev and Abdullajew are the same name to the scanner, an
+Uzbek surname written the Russian way (-boyev typed -baev) too, and a Russian case ending
+(Абдуллаеву) does not hide it. Every non-consenting person in the database is checked, not
+only those the output is about (see NameScanner for when a person counts as named).
 
 A given name alone ("Rustam") is not flagged: it is shared by thousands and would block
 ordinary words (Islam, Said). That is the one trade-off here; everything else errs on the
@@ -20,13 +17,16 @@ side of refusing.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from identity.folding import name_tokens
+from identity.folding import name_key, name_tokens, word_tokens
+from identity.matching import initials_of, is_initial
 
 # Endings of folded surnames in the region (-ov/-ev/-ova, Kazakh -uly/-kyzy, Tajik -zoda,
 # Russian -sky/-y). Folding turns y into i, so "Daulbayev" ends in "baev".
@@ -34,6 +34,7 @@ _SURNAME_ENDINGS = ("ov", "ev", "ova", "eva", "uli", "ulu", "kizi", "zoda", "zad
 # A case ending added to a name in Russian or Kazakh text: Абдуллаеву, Абдуллаевым.
 _MAX_INFLECTION = 2
 _PAIR_WINDOW = 2
+_INITIALS_WORD = re.compile(r"^(?:[^\W\d_]{1,2}\.)+\W*$")
 
 _NUMBER_WORDS = (
     "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -46,9 +47,10 @@ _PLURALS = {"man": "men", "woman": "women", "child": "children", "person": "peop
 class ConsentError(ValueError):
     """Text meant for the public names a person who has not consented to be named."""
 
-    def __init__(self, message: str, case_numbers: list[str]):
+    def __init__(self, message: str, case_numbers: list[str], hits: list | None = None):
         super().__init__(message)
         self.case_numbers = case_numbers
+        self.hits = hits or []  # Hit: the phrase and the case number, for the coordinator
 
 
 def may_be_named(person) -> bool:
@@ -113,10 +115,33 @@ def _strip_article(description: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Hit:
+    """A stretch of text that names a person who has not consented: what the coordinator is
+    shown (the phrase, the case number) and what a confirmation refers to."""
+
+    person_id: str
     case_number: str
-    name_index: int
+    phrase: str
+
+    @property
+    def phrase_key(self) -> str:
+        return phrase_key(self.phrase)
+
+
+def phrase_key(phrase: str) -> str:
+    """A phrase as written, folded (case, script and spacing aside: "ABDURAKHMONBAEV Jasur"
+    and "Abdurakhmonbaev  Jasur" are one): another spelling or order is another phrase, and
+    the coordinator must look at it again."""
+    return " ".join(name_tokens(phrase))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    person_id: str
+    case_number: str
+    name: object  # the PersonName's id (in the database) or (person, index) in scope
     token: str
+    key: str
     position: int
     tokens_in_name: int
 
@@ -125,68 +150,208 @@ def _is_surname_like(token: str) -> bool:
     return len(token) >= 5 and token.endswith(_SURNAME_ENDINGS)
 
 
-def _candidates(text_token: str) -> list[str]:
-    """The text token and its stems without a case ending of up to two letters."""
-    out = [text_token]
-    for cut in range(1, _MAX_INFLECTION + 1):
-        if len(text_token) - cut >= 4:
-            out.append(text_token[:-cut])
-    return out
+@dataclass
+class _Text:
+    """The folded tokens of a text with the words they came from and their lookup keys."""
+
+    words: list[str]
+    tokens: list[tuple[str, int]]  # (folded token, index of its word)
+    keys: list[set[str]]  # per token: its key, and its keys without a case ending
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        words = text.split()
+        tokens, keys = [], []
+        for w, word in enumerate(words):
+            initials = _INITIALS_WORD.match(word) is not None  # "R.", "Р.А.", "Sh." (not "a")
+            for token in word_tokens(word):
+                tokens.append((token, w))
+                if is_initial(token):
+                    keys.append(set())
+                    if not initials:
+                        tokens[-1] = ("", w)  # a one-letter word: an article, not an initial
+                    continue
+                found = {name_key(token)}
+                for cut in range(1, _MAX_INFLECTION + 1):
+                    if len(token) - cut >= 4:
+                        found.add(name_key(token[:-cut]))
+                keys.append(found)
+        return cls(words, tokens, keys)
+
+    def all_keys(self) -> set[str]:
+        return set().union(*self.keys) if self.keys else set()
+
+    def near_initials(self) -> set[str]:
+        """The keys of tokens that stand within the window of an initial ("R. Abdullaev")."""
+        out: set[str] = set()
+        for j, (token, _w) in enumerate(self.tokens):
+            if token and is_initial(token):
+                for i in range(max(0, j - _PAIR_WINDOW), min(len(self.keys), j + _PAIR_WINDOW + 1)):
+                    out |= self.keys[i]
+        return out
+
+    def phrase(self, first: int, last: int) -> str:
+        a, b = sorted((self.tokens[first][1], self.tokens[last][1]))
+        return " ".join(self.words[a : b + 1]).strip(".,;:!?()[]«»\"'")
 
 
 class NameScanner:
-    """Finds the names of non-consenting persons in text. Built once per output batch (500
-    letters scan against one index)."""
+    """Finds the names of non-consenting persons in text, read the way identity reads names
+    (identity.folding: every transliteration, Latin look-alikes, Russian case endings).
 
-    def __init__(self, persons: Iterable):
+    `persons` are those the output is about: their names are held here, and the names of
+    those of them who consented may be written. Every other person in the database whose
+    consent is not "yes" is looked up too (`everyone`), through the indexed name tokens
+    (casework.NameToken): a cousin typed by hand is as dangerous as the person covered. A
+    person counts as named when
+
+    - two of their name tokens stand within two words of each other, in any order
+      ("Rustam Abdullaev", "Абдуллаев Рустам"), or one of them with a fitting initial
+      ("R. Abdullaev", "Абдуллаев Р."), or
+    - (persons in scope) a surname-like token of theirs appears alone ("Mr Abdullayev"), or
+      their only name token appears.
+
+    `confirmed`: (person id, phrase key) pairs a coordinator confirmed are someone else for
+    this output. Built once per output batch (500 letters scan against one index)."""
+
+    def __init__(
+        self, persons: Iterable, *, everyone: bool = True, confirmed: Iterable = ()
+    ) -> None:
         self._index: dict[str, list[_Entry]] = defaultdict(list)
-        allowed: set[tuple[str, ...]] = set()
+        self._names: dict[object, list[_Entry]] = {}
+        allowed: list[set[str]] = []
+        self._scope: set[str] = set()
         for person in persons:
+            self._scope.add(str(person.pk))
             names = [n.full_name for n in person.names.all()] or (
                 [person.primary_name] if person.primary_name else []
             )
             if may_be_named(person):
-                for name in names:
-                    allowed.add(tuple(sorted(set(name_tokens(name)))))
+                allowed.extend({name_key(t) for t in name_tokens(name)} for name in names)
                 continue
             for i, name in enumerate(names):
                 tokens = name_tokens(name)
-                for pos, token in enumerate(tokens):
-                    if len(token) >= 2:
-                        self._index[token].append(
-                            _Entry(person.case_number, i, token, pos, len(tokens))
-                        )
-        self._allowed_tokens = allowed
+                entries = [
+                    _Entry(str(person.pk), person.case_number, (person.pk, i), t, name_key(t),
+                           pos, len(tokens))
+                    for pos, t in enumerate(tokens)
+                    if len(t) >= 2
+                ]  # fmt: skip
+                self._names[(person.pk, i)] = entries
+                for entry in entries:
+                    self._index[entry.key].append(entry)
+        self._allowed = allowed
+        self._everyone = everyone
+        self._confirmed = {(str(p), k) for p, k in confirmed}
+        # What `prefetch` read from the database: the keys it covers and their entries.
+        self._fetched: tuple[set[str], set[str], dict, dict] | None = None
 
-    def _consented(self, tokens: set[str]) -> bool:
-        return any(tokens <= set(name) for name in self._allowed_tokens)
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Read, in one query, the database entries every one of `texts` could need, so that
+        checking each of them (500 letters) asks the database nothing more."""
+        reads = [_Text.of(text) for text in texts if text]
+        keys = set().union(*(r.all_keys() for r in reads)) if reads else set()
+        near = set().union(*(r.near_initials() for r in reads)) if reads else set()
+        index, names = self._query(keys, near)
+        self._fetched = (keys, near, index, names)
+
+    def _consented(self, keys: set[str]) -> bool:
+        return any(keys <= name for name in self._allowed)
 
     def find(self, text: str) -> list[str]:
         """Case numbers of the persons named in `text` (sorted, no duplicates)."""
-        if not self._index or not text:
+        return sorted({hit.case_number for hit in self.hits(text)})
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every person named in `text`, once, with the phrase that names them."""
+        if not text:
             return []
-        words = name_tokens(text)
-        hits: list[tuple[int, _Entry]] = []
-        for i, word in enumerate(words):
-            for candidate in _candidates(word):
-                for entry in self._index.get(candidate, ()):
-                    hits.append((i, entry))
-        found: set[str] = set()
-        by_name: dict[tuple[str, int], list[tuple[int, _Entry]]] = defaultdict(list)
-        for i, entry in hits:
-            by_name[(entry.case_number, entry.name_index)].append((i, entry))
-            if entry.tokens_in_name == 1 or _is_surname_like(entry.token):
-                if not self._consented({entry.token}):
-                    found.add(entry.case_number)
-        for (case_number, _i), positions in by_name.items():
-            if case_number in found:
-                continue
-            for a, ea in positions:
-                for b, eb in positions:
-                    if 0 < b - a <= _PAIR_WINDOW and ea.position != eb.position:
-                        if not self._consented({ea.token, eb.token}):
-                            found.add(case_number)
-        return sorted(found)
+        read = _Text.of(text)
+        found: dict[str, Hit] = {}
+        self._scan(read, self._index, self._names, found, alone=True)
+        if self._everyone:
+            index, names = self._database_entries(read)
+            self._scan(read, index, names, found, alone=False)
+        return list(found.values())
+
+    def _scan(self, read: _Text, index, names, found: dict, *, alone: bool) -> None:
+        hits_by_name: dict[object, list[tuple[int, _Entry]]] = defaultdict(list)
+        for i, keys in enumerate(read.keys):
+            for key in keys:
+                for entry in index.get(key, ()):
+                    hits_by_name[entry.name].append((i, entry))
+        for name, positions in hits_by_name.items():
+            entries = names.get(name, ())
+            for i, entry in positions:
+                if entry.person_id in found:
+                    break
+                named = None
+                if alone and (entry.tokens_in_name == 1 or _is_surname_like(entry.token)):
+                    named = (i, i, {entry.key})
+                for j, other in positions:
+                    if 0 < j - i <= _PAIR_WINDOW and other.position != entry.position:
+                        named = named or (i, j, {entry.key, other.key})
+                for j in range(
+                    max(0, i - _PAIR_WINDOW), min(len(read.tokens), i + _PAIR_WINDOW + 1)
+                ):
+                    initial = read.tokens[j][0]
+                    if j != i and initial and is_initial(initial):
+                        if any(o.position != entry.position and initial in initials_of(o.token)
+                               for o in entries):  # fmt: skip
+                            named = named or (min(i, j), max(i, j), {entry.key})
+                if named is None or self._consented(named[2]):
+                    continue
+                hit = Hit(entry.person_id, entry.case_number, read.phrase(named[0], named[1]))
+                if (hit.person_id, hit.phrase_key) not in self._confirmed:
+                    found[entry.person_id] = hit
+
+    def _database_entries(self, read: _Text) -> tuple[dict, dict]:
+        """Entries of the names of non-consenting persons outside the scope that could be
+        named in `read`: two of their tokens' keys in the text, or one next to an initial.
+        From what `prefetch` read when it covers the text, else one indexed query."""
+        keys, near = read.all_keys(), read.near_initials()
+        if self._fetched is not None and keys <= self._fetched[0] and near <= self._fetched[1]:
+            return self._fetched[2], self._fetched[3]
+        return self._query(keys, near)
+
+    def _query(self, keys: set[str], near_initials: set[str]) -> tuple[dict, dict]:
+        """One query (with subqueries): every token of every name of a non-consenting person
+        outside the scope that has two of its tokens' keys among `keys`, or one among
+        `near_initials`. A superset of what any text with those keys names: a name whose
+        two tokens come from different texts is read, and the texts decide."""
+        from django.db.models import Count
+
+        from .models import NameToken
+
+        if not keys:
+            return {}, {}
+        tokens = NameToken.objects.exclude(name__person__consent_to_be_named="yes").exclude(
+            name__person_id__in=self._scope
+        )
+        pairs = (
+            tokens.filter(key__in=keys)
+            .values("name_id")
+            .annotate(n=Count("position", distinct=True))
+            .filter(n__gte=2)
+            .values("name_id")
+        )
+        names = Q(name_id__in=pairs)
+        if near_initials:
+            names |= Q(name_id__in=tokens.filter(key__in=near_initials).values("name_id"))
+        index: dict[str, list[_Entry]] = defaultdict(list)
+        by_name: dict[object, list[_Entry]] = defaultdict(list)
+        for name_id, person_id, case_number, token, key, position, count in (
+            NameToken.objects.filter(names)
+            .values_list(
+                "name_id", "name__person_id", "name__person__case_number", "token", "key",
+                "position", "tokens_in_name",
+            )
+            .iterator(chunk_size=2000)
+        ):  # fmt: skip
+            entry = _Entry(str(person_id), case_number, name_id, token, key, position, count)
+            index[key].append(entry)
+            by_name[name_id].append(entry)
+        return index, by_name
 
 
 def find_unconsented_names(text: str, persons: Iterable) -> list[str]:
@@ -197,9 +362,10 @@ def assert_no_unconsented_names(
     text: str, persons: Iterable, *, where: str = "", scanner: NameScanner | None = None
 ) -> None:
     """Raise ConsentError, with a message a coordinator can act on, if `text` names anyone
-    among `persons` whose consent to be named is not "yes"."""
-    found = (scanner or NameScanner(persons)).find(text)
-    if found:
+    whose consent to be named is not "yes" (among `persons`, and anyone in the database)."""
+    hits = (scanner or NameScanner(persons)).hits(text)
+    if hits:
+        found = sorted({hit.case_number for hit in hits})
         raise ConsentError(
             _(
                 "%(where)snames %(who)s, who has not consented to be named publicly (consent "
@@ -208,6 +374,7 @@ def assert_no_unconsented_names(
             )
             % {"where": f"{where}: " if where else "", "who": ", ".join(found)},
             found,
+            hits=hits,
         )
 
 

@@ -63,7 +63,7 @@ from .import_models import (
     RowOutcome,
 )
 from .merge import acting_as
-from .models import Group, GroupMembership, Person, PersonName, _next_case_number
+from .models import Group, GroupMembership, NameToken, Person, PersonName, _next_case_number
 
 MAX_BYTES = getattr(settings, "HAVEN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "HAVEN_IMPORT_MAX_ROWS", 50_000)
@@ -1038,6 +1038,7 @@ def _write(batch: ImportBatch, rows: list[ImportRow], by, progress) -> None:
     for start in range(0, len(names), BULK_BATCH):
         chunk = names[start : start + BULK_BATCH]
         insert_with_history(PersonName, chunk, user=by)
+        insert(NameToken, [t for name in chunk for t in NameToken.of(name)])
         progress(int(total * (0.5 + 0.3 * (start + len(chunk)) / len(names))))
     insert_with_history(GroupMembership, memberships, user=by)
     progress(int(total * 0.9))

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from identity.folding import detect_script, search_key
+from identity.folding import detect_script, name_key, name_tokens, search_key
 
 # ---------------------------------------------------------------------------------------------
 # Choices
@@ -402,9 +402,46 @@ class PersonName(Record):
         if not self.script:
             self.script = detect_script(self.full_name)
         super().save(*args, **kwargs)
+        NameToken.objects.filter(name_id=self.pk).delete()
+        NameToken.objects.bulk_create(NameToken.of(self))
         if self.is_primary or not self.person.primary_name:
             Person.objects.filter(pk=self.person_id).update(primary_name=self.full_name)
             self.person.primary_name = self.full_name
+
+
+class NameToken(models.Model):
+    """One folded token of a PersonName with its equality key (identity.folding.name_key),
+    written whenever the name is. The consent gate and the search look names up here by key
+    equality (an index), instead of reading every name: a text is checked against 100,000
+    persons with one indexed query."""
+
+    name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="tokens")
+    token = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, db_index=True)
+    position = models.PositiveSmallIntegerField()
+    tokens_in_name = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("name token")
+        verbose_name_plural = _("name tokens")
+
+    def __str__(self) -> str:
+        return "name token"
+
+    @classmethod
+    def of(cls, name: PersonName) -> list[NameToken]:
+        """The unsaved tokens of one name (its pk set)."""
+        tokens = [t[:100] for t in name_tokens(name.full_name)]
+        return [
+            cls(
+                name_id=name.pk,
+                token=t,
+                key=name_key(t)[:100],
+                position=i,
+                tokens_in_name=len(tokens),
+            )
+            for i, t in enumerate(tokens)
+        ]
 
 
 class Relationship(Record):

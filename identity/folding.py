@@ -266,7 +266,7 @@ def _latin_tokens(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=200_000)
-def _word_tokens(word: str) -> tuple[str, ...]:
+def word_tokens(word: str) -> tuple[str, ...]:
     return tuple(fold_token(t) for t in _latin_tokens(word))
 
 
@@ -280,7 +280,7 @@ def name_tokens(name: str) -> list[str]:
     is German or French spelling is read so throughout; a text is read word by word."""
     words = name.split()
     if len(words) > NAME_WORDS:
-        return [t for word in words for t in _word_tokens(word)]
+        return [t for word in words for t in word_tokens(word)]
     raw = [t for word in words for t in _latin_tokens(word)]
     systems = {_system(t) for t in raw} - {""}
     system = systems.pop() if len(systems) == 1 else None
