@@ -9,6 +9,8 @@ down must not break the caseworker's save: it is logged and the nightly run catc
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.apps import apps
@@ -151,11 +153,16 @@ def _remember_stored(sender, instance, raw=False, **kwargs):
     instance._haven_stored = sender.objects.filter(pk=instance.pk).first()
 
 
+# Inside `one_recompute_for_all()`: the (reason, detail) of the first change seen, else None.
+_batched: ContextVar[list | None] = ContextVar("engine_batched_rule_changes", default=None)
+
+
 def _rules_changed(sender, instance, raw=False, **kwargs):
     """A rule, a calendar's day, a signal or a threshold can change deadlines or risk,
     including of persons the agenda would not wake for months: recompute, now, the persons
     the edit can affect (everyone where that cannot be told), in chunks spread over the
-    workers, with progress in the admin (engine.RecomputeRun)."""
+    workers, with progress in the admin (engine.RecomputeRun). Inside
+    `one_recompute_for_all()` the edits are collected and one run follows them."""
     if raw:
         return
     name = sender.__name__
@@ -171,7 +178,30 @@ def _rules_changed(sender, instance, raw=False, **kwargs):
     elif name == "RiskSignal" and kwargs.get("signal") is post_save and stored is not None:
         if all(getattr(stored, f) == getattr(instance, f) for f in _SIGNAL_FIRING):
             edit = {"signal": instance.code}
-    enqueue_recompute_edit(_RULE_REASONS.get(name, "requested"), str(instance), edit)
+    reason = _RULE_REASONS.get(name, "requested")
+    batch = _batched.get()
+    if batch is not None:
+        batch.append((reason, str(instance), edit))
+        return
+    enqueue_recompute_edit(reason, str(instance), edit)
+
+
+@contextmanager
+def one_recompute_for_all(*, enqueue: bool = True):
+    """Many rule rows written at once (engine.lawbook.sync): one recompute at the end, not one
+    per row — of the persons the one edit affects, or of everyone after several (none with
+    enqueue=False: the tests' restore after a flush)."""
+    batch: list = []
+    token = _batched.set(batch)
+    try:
+        yield batch
+    finally:
+        _batched.reset(token)
+    if batch and enqueue:
+        reason, detail, edit = batch[0]
+        if len(batch) > 1:
+            detail, edit = f"{len(batch)} rules", {}
+        enqueue_recompute_edit(reason, detail, edit)
 
 
 def enqueue_recompute_edit(reason: str, detail: str, edit: dict) -> None:

@@ -46,5 +46,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("engine", "0040_manual_deadline")]
+    dependencies = [
+        ("engine", "0170_targeted_runs"),]
     operations = [migrations.RunPython(forwards, backwards)]
