@@ -61,6 +61,7 @@ class Occurrence:
     country: str = ""
     body: str = ""  # for treaty bodies: CAT, HRC, ECTHR
     met_on: date | None = None  # the day the obligation was fulfilled, if the facts say so
+    court_level: str = ""  # for a rejected appeal: the level of the court that rejected it
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,10 @@ _BODIES = {"CAT", "HRC", "ECTHR", "OTHER"}
 
 
 def _applies(rule: RuleSpec, occ: Occurrence) -> bool:
+    if not rule.in_force_on(occ.on):
+        return False  # the law as it stood on the day the period counts from
+    if rule.after_court_levels and occ.court_level not in rule.after_court_levels:
+        return False
     if occ.body and rule.jurisdiction.upper() in _BODIES:
         # A treaty body's rule counts only from its own communications (CAT from CAT's).
         return rule.jurisdiction.upper() == occ.body
@@ -152,23 +157,23 @@ def _deadline(
     calendars: Mapping[str, WorkCalendar],
 ) -> ComputedDeadline:
     amount = rule.period_amount
-    transitional = ""
-    if (
-        rule.period_changed_on is not None
-        and rule.previous_period_amount is not None
-        and occ.on < rule.period_changed_on
-    ):
-        amount = rule.previous_period_amount
-        transitional = f" (the period in force before {fmt(rule.period_changed_on)})"
+    transitional = _in_force_text(rule)
     if rule.imminent_period_amount is not None and facts.risk_level == "imminent":
         amount = rule.imminent_period_amount
-        transitional = " (shortened: return risk is imminent)"
+        transitional += " (shortened: return risk is imminent)"
     calendar = _calendar(rule, calendars)
-    end = period_end(occ.on, amount, rule.unit, calendar, roll_forward=rule.roll_forward)
+    end = period_end(
+        occ.on,
+        amount,
+        rule.unit,
+        calendar,
+        roll_forward=rule.roll_forward,
+        first_day_counts=rule.first_day_counts,
+    )
 
     why = (
         f"{rule.description} {occ.phrase}: {_period_text(amount, rule.unit, rule)}"
-        f"{transitional}, {rule.citation} — due {fmt(end.due_on)}"
+        f"{transitional}, {rule.citation} — due {fmt(end.due_on)}{_end_text(rule)}"
     )
     if end.rolled:
         where = rule.calendar or "Mon–Fri"
@@ -196,6 +201,32 @@ def _deadline(
         met_on=occ.met_on,
         status=status_on(end.due_on, occ.met_on, today),
     )
+
+
+def _in_force_text(rule: RuleSpec) -> str:
+    """Which law counted: said only for a rule whose law changed (a dated window)."""
+    if rule.in_force_from and rule.in_force_until:
+        return f" (the rule in force from {fmt(rule.in_force_from)} to {fmt(rule.in_force_until)})"
+    if rule.in_force_until:
+        return f" (the rule in force until {fmt(rule.in_force_until)})"
+    if rule.in_force_from:
+        return f" (the rule in force since {fmt(rule.in_force_from)})"
+    return ""
+
+
+def _end_text(rule: RuleSpec) -> str:
+    """How the last day is counted, when it is not the plain "day after the event" rule."""
+    parts = []
+    if rule.first_day_counts:
+        parts.append("inclusive: the day of the event counts as day one")
+    if rule.ends_at_hour is not None:
+        parts.append(f"ends at {rule.ends_at_hour:02d}:00")
+    if not parts:
+        return ""
+    text = ", ".join(parts)
+    if rule.counting_citation:
+        text += f", {rule.counting_citation}"
+    return f" ({text})"
 
 
 def _period_text(amount: int, unit: Unit, rule: RuleSpec) -> str:
@@ -263,6 +294,30 @@ def _detention_chains(facts: PersonFacts) -> list[list[DetentionFact]]:
             chain.append(current)
         chains.append(chain)
     return chains
+
+
+# A rejected appeal's subject (the target of the first appeal of its chain) -> the event a
+# next-instance rule for that subject counts from.
+_NEXT_INSTANCE = {
+    "extradition_request": Event.EXTRADITION_APPEAL_REJECTED,
+    "asylum_claim": Event.ASYLUM_APPEAL_REJECTED,
+    "removal_order": Event.REMOVAL_APPEAL_REJECTED,
+    "detention": Event.DETENTION_APPEAL_REJECTED,
+}
+NEXT_INSTANCE_EVENTS = frozenset(_NEXT_INSTANCE.values())
+
+
+def appeal_subject(facts: PersonFacts, appeal: AppealFact) -> str:
+    """What a chain of appeals is about: the target kind of its first appeal ("" if the chain
+    is broken or loops)."""
+    by_id = {a.id: a for a in facts.appeals}
+    current, seen = appeal, set()
+    while current.target_kind == "lower_appeal":
+        if current.id in seen or current.target_id not in by_id:
+            return ""
+        seen.add(current.id)
+        current = by_id[current.target_id]
+    return current.target_kind
 
 
 def _ecthr_requested_since(facts: PersonFacts, since: date) -> date | None:
@@ -421,6 +476,22 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                     country=a.country,
                     met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
                 )
+    elif event in NEXT_INSTANCE_EVENTS:
+        for a in facts.appeals:
+            basis = _notified(a.notified_on, a.decided_on)
+            if a.outcome != "rejected" or not basis:
+                continue
+            if _NEXT_INSTANCE.get(appeal_subject(facts, a)) != event:
+                continue
+            yield Occurrence(
+                SOURCE_APPEAL,
+                a.id,
+                basis[0],
+                basis[1],
+                country=a.country,
+                met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
+                court_level=a.court_level,
+            )
     elif event == Event.EXTRADITION_APPEAL_LODGED:
         for a in facts.appeals:
             if a.target_kind == "extradition_request" and a.lodged_on:

@@ -71,6 +71,12 @@ class Event(StrEnum):
     OTHER_ADMIN_ACT_NOTIFIED = "other_admin_act_notified"
     DETENTION_ORDERED = "detention_ordered"
     COURT_DECISION_NOTIFIED = "court_decision_notified"
+    # The next instance: a court rejected an appeal in a case about ... (the chain's first
+    # appeal's target). Rules may narrow by the level of the court that rejected it.
+    EXTRADITION_APPEAL_REJECTED = "extradition_appeal_rejected"
+    ASYLUM_APPEAL_REJECTED = "asylum_appeal_rejected"
+    REMOVAL_APPEAL_REJECTED = "removal_appeal_rejected"
+    DETENTION_APPEAL_REJECTED = "detention_appeal_rejected"
     EXTRADITION_APPEAL_LODGED = "extradition_appeal_lodged"
     DETENTION_STARTED = "detention_started"
     PROVISIONAL_ARREST = "provisional_arrest"
@@ -95,6 +101,18 @@ EVENT_LABELS = {
     Event.OTHER_ADMIN_ACT_NOTIFIED: _("Notification of another administrative act"),
     Event.DETENTION_ORDERED: _("Detention ordered (start of detention)"),
     Event.COURT_DECISION_NOTIFIED: _("Notification of a court's decision rejecting an appeal"),
+    Event.EXTRADITION_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal in an extradition case"
+    ),
+    Event.ASYLUM_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal in an asylum case"
+    ),
+    Event.REMOVAL_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal against a removal order"
+    ),
+    Event.DETENTION_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal against a detention"
+    ),
     Event.EXTRADITION_APPEAL_LODGED: _("Appeal against an extradition decision lodged"),
     Event.DETENTION_STARTED: _("Start of detention pending extradition (first of any transfers)"),
     Event.PROVISIONAL_ARREST: _("Detention before the extradition request arrived"),

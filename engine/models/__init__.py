@@ -22,7 +22,7 @@ from .risk import (
     SuspensiveEffect,
     SuspensiveSubject,
 )
-from .rules import AdjustmentKind, CalendarAdjustment, Rule
+from .rules import AdjustmentKind, CalendarAdjustment, Rule, RuleVerification
 
 __all__ = [
     "ACTIONABLE_STATUSES",
@@ -53,5 +53,6 @@ __all__ = [
     "DeadlineStatus",
     "Reminder",
     "Rule",
+    "RuleVerification",
     "hash_token",
 ]
