@@ -48,8 +48,7 @@ from .facts import (
     UrgentActionFact,
 )
 from .kinds import Event
-
-RULES: list[dict[str, Any]] = []
+from .lawbook_data import RULES  # the data, kept apart from the machinery
 
 EXAMPLE_KEYS = {"event", "due", "why", "country", "today", "court_level", "risk_level"}
 # Rule fields the lawbook never writes: the key, and the bookkeeping of the sync itself.
@@ -238,6 +237,26 @@ def example_facts(rule: RuleSpec, example: dict[str, Any]) -> PersonFacts:  # no
             detentions=(
                 DetentionFact("d", on - timedelta(days=30), authorised_until=on, country=cc),
             ),
+            risk_level=risk,
+        )
+    if event in (Event.DEPORTATION_ORDER_NOTIFIED, Event.EXPULSION_ORDER_NOTIFIED):
+        kind = "expulsion" if event == Event.EXPULSION_ORDER_NOTIFIED else "deportation"
+        return PersonFacts(
+            "p", removal_orders=(RemovalFact("o", cc, on, kind, on),), risk_level=risk
+        )
+    if event == Event.IMMIGRATION_DETENTION_STARTED:
+        return PersonFacts(
+            "p",
+            detentions=(DetentionFact("d", on, legal_basis="immigration", country=cc),),
+            risk_level=risk,
+        )
+    if event == Event.DETENTION_APPEAL_LODGED:
+        return PersonFacts(
+            "p",
+            detentions=(
+                DetentionFact("d", on - timedelta(days=7), legal_basis="immigration", country=cc),
+            ),
+            appeals=(AppealFact("a", "detention", "d", cc, on),),
             risk_level=risk,
         )
     level = example.get("court_level") or (

@@ -71,6 +71,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("engine", "0161_rule_next_instance"),]
+    dependencies = [("engine", "0161_rule_next_instance")]
     operations = [migrations.RunPython(forwards, backwards)]

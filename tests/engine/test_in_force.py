@@ -48,8 +48,9 @@ def test_the_migration_split_the_one_change_rules_into_two_rows():
     assert rows == {
         "echr.application": ("echr.application", 4, date(2022, 2, 1), None),
         "echr.application.pre2022": ("echr.application", 6, None, date(2022, 1, 31)),
-        "ru.appeal.general": ("ru.appeal.general", 15, date(2022, 12, 29), None),
-        "ru.appeal.general.pre2022": ("ru.appeal.general", 10, None, date(2022, 12, 28)),
+        # The lawbook (issue 16b) corrected the day of the change: 608-FZ in force 9 January 2023.
+        "ru.appeal.general": ("ru.appeal.general", 15, date(2023, 1, 9), None),
+        "ru.appeal.general.pre2022": ("ru.appeal.general", 10, None, date(2023, 1, 8)),
     }
     assert all(r.family for r in Rule.objects.all())
 
