@@ -24,6 +24,8 @@ from tests.factories import DetentionFactory, ExtraditionRequestFactory, PersonF
 pytestmark = pytest.mark.django_db
 
 DAY = date(2011, 3, 16)  # a day after the KZ decisions below were notified
+# The rule those 2011 decisions fall under: the 1997 code's (the law as it stood on the day).
+KZ_2011 = "kz.extr.appeal.1997"
 
 
 @pytest.fixture
@@ -139,7 +141,7 @@ def test_editing_a_rule_reaches_every_person_it_affects_at_once(
 
     monkeypatch.setattr(services, "RUN_CHUNK_SIZE", 2)  # three chunks
     with django_capture_on_commit_callbacks(execute=True):
-        rule = Rule.objects.get(code="kz.extr.appeal")
+        rule = Rule.objects.get(code=KZ_2011)
         rule.period_amount = 15
         rule.save()
 
@@ -147,7 +149,7 @@ def test_editing_a_rule_reaches_every_person_it_affects_at_once(
     run = RecomputeRun.objects.get()
     assert (run.reason, run.detail, run.status, run.chunks_total) == (
         "rule",
-        "kz.extr.appeal",
+        KZ_2011,
         "done",
         3,
     )
@@ -172,7 +174,7 @@ def test_editing_a_risk_signal_reaches_every_person_it_affects_at_once(
 def test_a_calendar_adjustment_reaches_every_person_it_affects_at_once(
     eager, today, django_capture_on_commit_callbacks
 ):
-    Rule.objects.filter(code="kz.extr.appeal").update(roll_forward=True)  # no signal
+    Rule.objects.filter(code=KZ_2011).update(roll_forward=True)  # no signal
     persons = decided_in_kz(3)
     services.sweep(today=DAY)
     assert appeal_due_dates(persons) == {date(2011, 3, 25)}  # a Friday
@@ -235,7 +237,7 @@ def test_a_rule_edit_recomputes_only_the_persons_its_event_and_countries_reach(
     services.sweep(today=DAY)
 
     with django_capture_on_commit_callbacks(execute=True):
-        rule = Rule.objects.get(code="kz.extr.appeal")  # countries: KZ
+        rule = Rule.objects.get(code=KZ_2011)  # countries: KZ
         rule.period_amount = 15
         rule.save()
 
@@ -252,7 +254,7 @@ def test_disabling_a_rule_reaches_the_persons_who_had_its_deadlines(
     persons = decided_in_kz(2)
     services.sweep(today=DAY)
     with django_capture_on_commit_callbacks(execute=True):
-        rule = Rule.objects.get(code="kz.extr.appeal")
+        rule = Rule.objects.get(code=KZ_2011)
         rule.enabled = False
         rule.save()
     run = RecomputeRun.objects.get()
@@ -263,7 +265,7 @@ def test_disabling_a_rule_reaches_the_persons_who_had_its_deadlines(
 def test_a_holiday_reaches_the_persons_whose_periods_it_falls_in_before_and_after_an_edit(
     eager, today, django_capture_on_commit_callbacks
 ):
-    Rule.objects.filter(code="kz.extr.appeal").update(roll_forward=True)  # no signal
+    Rule.objects.filter(code=KZ_2011).update(roll_forward=True)  # no signal
     persons = decided_in_kz(3)
     services.sweep(today=DAY)
 

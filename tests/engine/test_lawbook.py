@@ -166,12 +166,12 @@ def test_sync_enqueues_one_recompute_for_many_rows(monkeypatch, django_capture_o
     from engine import signals
 
     sent = []
-    monkeypatch.setattr(signals, "_send_recompute_run", lambda r, d: sent.append((r, d)))
+    monkeypatch.setattr(signals, "_send_recompute_edit", lambda r, d, e: sent.append((r, d, e)))
     with django_capture_on_commit_callbacks(execute=True):
         lawbook.sync(rules=[ENTRY, {**ENTRY, "code": "zz.test.appeal.1997", "in_force_from": None,
                                      "in_force_until": date(2014, 12, 31),
                                      "family": "zz.test.appeal"}])  # fmt: skip
-    assert sent == [("rule", "2 rules")]
+    assert sent == [("rule", "2 rules", {})]  # several rules: everyone
 
 
 def test_sync_moves_a_change_of_law_in_one_go_and_refuses_an_overlap():
