@@ -28,6 +28,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from advocacy.letters import font_configuration, html_to_pdf
 from casework import selectors as casework_selectors
@@ -49,9 +50,13 @@ ECTHR_FAX_NUMBERS = ("+33 3 90 21 43 50", "+33 3 88 41 39 00")
 ECTHR_POST = "European Court of Human Rights, Council of Europe, 67075 Strasbourg Cedex, France"
 
 ARTICLES = {
-    PackBody.CAT: "Convention against Torture, art. 3 (non-refoulement); art. 22",
-    PackBody.HRC: "International Covenant on Civil and Political Rights, arts. 6 and 7",
-    PackBody.ECTHR: "European Convention on Human Rights, arts. 2 and 3; Rules of Court, rule 39",
+    PackBody.CAT: gettext_lazy("Convention against Torture, art. 3 (non-refoulement); art. 22"),
+    PackBody.HRC: gettext_lazy(
+        "International Covenant on Civil and Political Rights, arts. 6 and 7"
+    ),
+    PackBody.ECTHR: gettext_lazy(
+        "European Convention on Human Rights, arts. 2 and 3; Rules of Court, rule 39"
+    ),
 }
 
 

@@ -146,6 +146,7 @@ def test_the_pack_in_russian(demo):
 
     assert "Хронология" in flat
     assert "I. Информация о заявителе" in flat
+    assert "Конвенция против пыток, ст. 3 (невысылка); ст. 22" in flat
     assert "Тошматов" not in flat and "Toshmatov" not in flat
     days = ISO.findall(section(flat, "Хронология", "Конец хронологии."))
     assert days == sorted(days) and days
