@@ -106,7 +106,7 @@ def load_facts(person: m.Person) -> Facts:
 def chronology(facts: Facts) -> list[Entry]:
     out: list[Entry] = []
     for d in facts.detentions:
-        where = d.facility.name if d.facility else _("place not known")
+        where = str(d.facility) if d.facility else _("place not known")  # name, city
         _add(
             out,
             d.started_on,

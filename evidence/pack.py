@@ -28,6 +28,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from advocacy.letters import font_configuration, html_to_pdf
 from casework import selectors as casework_selectors
@@ -36,6 +37,7 @@ from documents.content import EXTENSION_FOR
 from documents.models import Document
 from documents.services import document_bytes
 from engine import rule39
+from engine.kinds import Kind
 
 from . import chronology as chrono
 from .models import PackBody
@@ -48,9 +50,13 @@ ECTHR_FAX_NUMBERS = ("+33 3 90 21 43 50", "+33 3 88 41 39 00")
 ECTHR_POST = "European Court of Human Rights, Council of Europe, 67075 Strasbourg Cedex, France"
 
 ARTICLES = {
-    PackBody.CAT: "Convention against Torture, art. 3 (non-refoulement); art. 22",
-    PackBody.HRC: "International Covenant on Civil and Political Rights, arts. 6 and 7",
-    PackBody.ECTHR: "European Convention on Human Rights, arts. 2 and 3; Rules of Court, rule 39",
+    PackBody.CAT: gettext_lazy("Convention against Torture, art. 3 (non-refoulement); art. 22"),
+    PackBody.HRC: gettext_lazy(
+        "International Covenant on Civil and Political Rights, arts. 6 and 7"
+    ),
+    PackBody.ECTHR: gettext_lazy(
+        "European Convention on Human Rights, arts. 2 and 3; Rules of Court, rule 39"
+    ),
 }
 
 
@@ -84,6 +90,27 @@ def rule39_moment(removal_at: datetime | None, *, now: datetime):
     )
 
 
+# The organisation's own reminders, not steps in the proceedings: a court or committee has no
+# use for them (and an urgent action's send-before date says that one was issued).
+INTERNAL_KINDS = {Kind.WELFARE_CHECK_OVERDUE, Kind.UA_SEND_BEFORE}
+
+
+def pack_deadlines(person, *, today) -> list:
+    """The person's open and missed deadlines in the proceedings, soonest first, each marked
+    `passed` when its day is before the pack's (an appeal window that ran out unused is a
+    fact for the request too)."""
+    rows = [
+        d
+        for d in casework_selectors.open_deadlines(casework_selectors.deadlines_by_source(person))
+        if d.kind not in INTERNAL_KINDS
+    ]
+    for d in rows:
+        d.passed = d.due_on < today
+        # The rule's sentence usually ends with its citation; repeated only when it does not.
+        d.cite = "" if d.citation and d.citation in d.why else d.citation
+    return rows
+
+
 def pack_context(*, person, body: str, user, now: datetime) -> dict:
     facts = chrono.load_facts(person)
     annexes = annexes_of(user, person)
@@ -104,7 +131,7 @@ def pack_context(*, person, body: str, user, now: datetime) -> dict:
         decision.annexes = by_fact.get(decision.fact_id, [])
     removal_at, destination = chrono.scheduled_removal(facts)
     risk = casework_selectors.current_risk([person.pk]).get(person.pk)
-    deadlines = casework_selectors.open_deadlines(casework_selectors.deadlines_by_source(person))
+    deadlines = pack_deadlines(person, today=timezone.localtime(now).date())
     return {
         "person": person,
         "names": [n.full_name for n in person.names.all()],

@@ -86,7 +86,14 @@ def pack_download(request, pk, which):
     if pack.status != PackStatus.DONE:
         raise Http404
     chunks = services.evidence_pack_chunks(pack=pack, which=which)
-    record_read(user=request.user, objects=[pack], channel="download", path=request.path)
+    read = [pack]
+    if which == "zip":
+        # The ZIP holds the annexed documents themselves: each is a read of that document.
+        from documents.models import Document
+
+        ids = [annex["document"] for annex in pack.annexes]
+        read += list(Document.objects.filter(pk__in=ids).select_related("person"))
+    record_read(user=request.user, objects=read, channel="download", path=request.path)
     content_type = "application/pdf" if which == "pdf" else "application/zip"
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Length"] = str(getattr(pack, f"{which}_size"))

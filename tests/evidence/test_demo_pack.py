@@ -146,6 +146,7 @@ def test_the_pack_in_russian(demo):
 
     assert "Хронология" in flat
     assert "I. Информация о заявителе" in flat
+    assert "Конвенция против пыток, ст. 3 (невысылка); ст. 22" in flat
     assert "Тошматов" not in flat and "Toshmatov" not in flat
     days = ISO.findall(section(flat, "Хронология", "Конец хронологии."))
     assert days == sorted(days) and days
@@ -168,3 +169,19 @@ def test_the_demo_documents_are_stored_encrypted_once_and_attached_to_their_fact
     call_command("load_demo", stdout=out)  # a second load finds them and writes nothing
     assert "documents: 0 demo documents" in out.getvalue()
     assert person.documents.count() == 3 and Document.history.count() == history
+
+
+def test_the_packs_deadlines_are_the_proceedings_with_the_passed_ones_marked(demo):
+    _pack, text, _zip = build(demo, "cat")
+    deadlines = " ".join(section(text, "Deadlines still open", "Current risk of return").split())
+
+    # The organisation's own reminders are not for the Committee.
+    assert "Urgent action send-before" not in deadlines and "Welfare check" not in deadlines
+    # On the pack's day (20 June 2011): the state's observations were due 10 June, the
+    # detention term runs to 15 July.
+    assert "2011-06-10 (passed) — State's observations due" in deadlines
+    assert "2011-07-15 — Detention term ends" in deadlines
+    # A rule's citation once, not twice.
+    assert deadlines.count("Convention against Torture Art. 22(3)") == 1
+    # The chronology says where he was detained, the city included.
+    assert "Detention centre, Almaty." in " ".join(text.split())

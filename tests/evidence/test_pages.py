@@ -90,7 +90,7 @@ def test_the_restricted_persons_packs_are_a_404_for_an_unassigned_lawyer(world):
 
 def test_the_assigned_lawyer_downloads_the_pack_and_the_read_is_audited(world):
     restricted = world["restricted"]
-    documents.document_upload(
+    annexed = documents.document_upload(
         person=restricted,
         upload=documents.Upload("d.pdf", PDF_BYTES),
         kind="court_decision",
@@ -116,6 +116,10 @@ def test_the_assigned_lawyer_downloads_the_pack_and_the_read_is_audited(world):
         ).count()
         == 2
     )
+    # The ZIP carries the document itself: its download is a read of that document too.
+    assert ReadAudit.objects.filter(
+        user=world["assigned"], record_type="Document", record_id=annexed.pk, channel="download"
+    ).exists()
     assert b"Rule 39" not in pack.path("pdf").read_bytes()  # stored encrypted
 
 
