@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +21,10 @@ from .models import (
     RiskSignal,
     RiskThreshold,
     Rule,
+    RuleVerification,
     SuspensiveEffect,
 )
+from .verification import rule_verify
 
 
 class RecomputesEveryone:
@@ -51,6 +55,47 @@ def _tell_recompute(request) -> None:
     )
 
 
+class RuleVerificationForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label=_("source address"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = RuleVerification
+        fields = (
+            "source_title",
+            "source_url",
+            "source_date",
+            "quoted_words",
+            "confidence",
+            "note",
+        )
+        widgets = {"quoted_words": forms.Textarea(attrs={"rows": 3})}
+
+
+class RuleVerificationInline(admin.StackedInline):
+    """Past verifications, read-only, and one empty form to record a new one: the reader
+    is the logged-in admin, the time is now (engine.verification.rule_verify)."""
+
+    model = RuleVerification
+    form = RuleVerificationForm
+    extra = 1
+    max_num = None
+    can_delete = False
+    fields = RuleVerificationForm.Meta.fields
+    verbose_name = _("verification")
+    verbose_name_plural = _("verifications (each reading of the rule in its source)")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a verification is a record: never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ()
+
+
 @admin.register(Rule)
 class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
     """Rules are data. Every change is kept (who, when, before and after) and triggers a
@@ -70,7 +115,7 @@ class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
     )
     list_filter = ("jurisdiction", "kind", "confidence", "enabled", "practice")
     search_fields = ("code", "citation", "description")
-    readonly_fields = ("code",)
+    readonly_fields = ("code", "verified_on", "verified_by")
     fieldsets = (
         (None, {"fields": ("code", "jurisdiction", "countries", "kind", "description", "enabled")}),
         (
@@ -78,14 +123,26 @@ class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
             {
                 "fields": (
                     "counts_from",
+                    "after_court_levels",
                     "period_amount",
                     "unit",
-                    "previous_period_amount",
-                    "period_changed_on",
                     "imminent_period_amount",
                     "calendar",
                     "roll_forward",
+                    "first_day_counts",
+                    "ends_at_hour",
+                    "counting_citation",
                 )
+            },
+        ),
+        (
+            _("In force"),
+            {
+                "fields": ("family", "in_force_from", "in_force_until"),
+                "description": _(
+                    "A deadline is counted with the row of its family that was in force on the "
+                    "date its period counts from."
+                ),
             },
         ),
         (
@@ -93,6 +150,10 @@ class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
             {
                 "fields": (
                     "citation",
+                    "operative_words",
+                    "source_url",
+                    "source_title",
+                    "source_date",
                     "confidence",
                     "verified_on",
                     "verified_by",
@@ -101,28 +162,42 @@ class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
                 ),
                 "description": _(
                     "A U (unverified) rule makes every deadline it computes say 'unverified "
-                    "rule' until 'verified on' and 'verified by' are filled in."
+                    "rule' until a verification is recorded below: who read it, in which "
+                    "source, with the words quoted. The confidence follows the verification."
                 ),
             },
         ),
     )
-    actions = ["record_verification"]
+    inlines = [RuleVerificationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RuleVerification:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if inline_form.instance.pk or not inline_form.has_changed():
+                continue
+            data = inline_form.cleaned_data
+            verification = rule_verify(
+                rule=form.instance,
+                user=request.user,
+                source_title=data["source_title"],
+                source_url=data.get("source_url", ""),
+                source_date=data.get("source_date"),
+                quoted_words=data["quoted_words"],
+                confidence=data["confidence"],
+                note=data.get("note", ""),
+            )
+            formset.new_objects.append(verification)
+            messages.success(request, _("Verification recorded."))
+        return None
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else ()
 
     def has_delete_permission(self, request, obj=None):
         return False  # disable a rule instead: deadlines keep pointing at it
-
-    @admin.action(description=_("Record that I verified the selected rules today"))
-    def record_verification(self, request, queryset):
-        who = request.user.get_full_name() or request.user.get_username()
-        for rule in queryset:
-            rule.verified_on = timezone.localdate()
-            rule.verified_by = who
-            rule.save()  # one by one: history rows and the recompute signal
-        messages.success(request, _("Verification recorded."))
-        _tell_recompute(request)
 
 
 @admin.register(Deadline)

@@ -87,7 +87,13 @@ class PeriodEnd:
 
 @lru_cache(maxsize=65536)
 def period_end(
-    start: date, amount: int, unit: Unit, calendar: WorkCalendar, *, roll_forward: bool
+    start: date,
+    amount: int,
+    unit: Unit,
+    calendar: WorkCalendar,
+    *,
+    roll_forward: bool,
+    first_day_counts: bool = False,
 ) -> PeriodEnd:
     """The last day of a period of `amount` `unit`s counted from the event on `start`.
 
@@ -97,18 +103,27 @@ def period_end(
       no such day (CPC RF Art. 128(2); `relativedelta`: 31 January + 1 month = 28/29 February).
     - Working days: the n-th working day of the calendar after the event (before it for a
       negative amount: "not less than one working day before removal").
+    - First day counts (custody terms, CPC RF Arts. 109, 128): the day of the event is day
+      one, so the period ends a day earlier: two months from 5 February end on 4 April
+      inclusive, 10 days from 1 March on 10 March. For working days, the event day is day one
+      when it is itself a working day. Not for periods counted back (negative amounts).
     - Roll forward: a last day that is not a working day moves to the next working day, only
       for rules that say so (not custody terms, not ECtHR periods).
 
     Cached: a pure function of its arguments, and every sweep asks again about the same
     facts' dates.
     """
+    inclusive = first_day_counts and amount > 0
     if unit == Unit.DAYS:
-        last = start + timedelta(days=amount)
+        last = start + timedelta(days=amount - 1 if inclusive else amount)
     elif unit == Unit.MONTHS:
         last = start + relativedelta(months=amount)
+        if inclusive:
+            last -= timedelta(days=1)
     elif unit == Unit.WORKING_DAYS:
-        last = calendar.shift_working_days(start, amount)
+        last = calendar.shift_working_days(
+            start - timedelta(days=1) if inclusive else start, amount
+        )
     else:  # pragma: no cover - the model's choices prevent it
         raise ValueError(f"unknown unit {unit!r}")
     due = calendar.next_working_day(last) if roll_forward else last

@@ -61,6 +61,7 @@ class Occurrence:
     country: str = ""
     body: str = ""  # for treaty bodies: CAT, HRC, ECTHR
     met_on: date | None = None  # the day the obligation was fulfilled, if the facts say so
+    court_level: str = ""  # for a rejected appeal: the level of the court that rejected it
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,10 @@ _BODIES = {"CAT", "HRC", "ECTHR", "OTHER"}
 
 
 def _applies(rule: RuleSpec, occ: Occurrence) -> bool:
+    if not rule.in_force_on(occ.on):
+        return False  # the law as it stood on the day the period counts from
+    if rule.after_court_levels and occ.court_level not in rule.after_court_levels:
+        return False
     if occ.body and rule.jurisdiction.upper() in _BODIES:
         # A treaty body's rule counts only from its own communications (CAT from CAT's).
         return rule.jurisdiction.upper() == occ.body
@@ -152,24 +157,24 @@ def _deadline(
     calendars: Mapping[str, WorkCalendar],
 ) -> ComputedDeadline:
     amount = rule.period_amount
-    transitional = ""
-    if (
-        rule.period_changed_on is not None
-        and rule.previous_period_amount is not None
-        and occ.on < rule.period_changed_on
-    ):
-        amount = rule.previous_period_amount
-        transitional = f" (the period in force before {fmt(rule.period_changed_on)})"
+    transitional = _in_force_text(rule)
     if rule.imminent_period_amount is not None and facts.risk_level == "imminent":
         amount = rule.imminent_period_amount
-        transitional = " (shortened: return risk is imminent)"
+        transitional += " (shortened: return risk is imminent)"
     calendar = _calendar(rule, calendars)
-    end = period_end(occ.on, amount, rule.unit, calendar, roll_forward=rule.roll_forward)
+    end = period_end(
+        occ.on,
+        amount,
+        rule.unit,
+        calendar,
+        roll_forward=rule.roll_forward,
+        first_day_counts=rule.first_day_counts,
+    )
 
     # The citation is not repeated here: every page, feed and alert shows it beside the why.
     why = (
         f"{rule.description} {occ.phrase}: {_period_text(amount, rule.unit, rule)}"
-        f"{transitional} — due {fmt(end.due_on)}"
+        f"{transitional} — due {fmt(end.due_on)}{_end_text(rule)}"
     )
     if end.rolled:
         where = rule.calendar or "Mon–Fri"
@@ -197,6 +202,32 @@ def _deadline(
         met_on=occ.met_on,
         status=status_on(end.due_on, occ.met_on, today),
     )
+
+
+def _in_force_text(rule: RuleSpec) -> str:
+    """Which law counted: said only for a rule whose law changed (a dated window)."""
+    if rule.in_force_from and rule.in_force_until:
+        return f" (the rule in force from {fmt(rule.in_force_from)} to {fmt(rule.in_force_until)})"
+    if rule.in_force_until:
+        return f" (the rule in force until {fmt(rule.in_force_until)})"
+    if rule.in_force_from:
+        return f" (the rule in force since {fmt(rule.in_force_from)})"
+    return ""
+
+
+def _end_text(rule: RuleSpec) -> str:
+    """How the last day is counted, when it is not the plain "day after the event" rule."""
+    parts = []
+    if rule.first_day_counts:
+        parts.append("inclusive: the day of the event counts as day one")
+    if rule.ends_at_hour is not None:
+        parts.append(f"ends at {rule.ends_at_hour:02d}:00")
+    if not parts:
+        return ""
+    text = ", ".join(parts)
+    if rule.counting_citation:
+        text += f", {rule.counting_citation}"
+    return f" ({text})"
 
 
 def _period_text(amount: int, unit: Unit, rule: RuleSpec) -> str:
@@ -264,6 +295,30 @@ def _detention_chains(facts: PersonFacts) -> list[list[DetentionFact]]:
             chain.append(current)
         chains.append(chain)
     return chains
+
+
+# A rejected appeal's subject (the target of the first appeal of its chain) -> the event a
+# next-instance rule for that subject counts from.
+_NEXT_INSTANCE = {
+    "extradition_request": Event.EXTRADITION_APPEAL_REJECTED,
+    "asylum_claim": Event.ASYLUM_APPEAL_REJECTED,
+    "removal_order": Event.REMOVAL_APPEAL_REJECTED,
+    "detention": Event.DETENTION_APPEAL_REJECTED,
+}
+NEXT_INSTANCE_EVENTS = frozenset(_NEXT_INSTANCE.values())
+
+
+def appeal_subject(facts: PersonFacts, appeal: AppealFact) -> str:
+    """What a chain of appeals is about: the target kind of its first appeal ("" if the chain
+    is broken or loops)."""
+    by_id = {a.id: a for a in facts.appeals}
+    current, seen = appeal, set()
+    while current.target_kind == "lower_appeal":
+        if current.id in seen or current.target_id not in by_id:
+            return ""
+        seen.add(current.id)
+        current = by_id[current.target_id]
+    return current.target_kind
 
 
 def _ecthr_requested_since(facts: PersonFacts, since: date) -> date | None:
@@ -381,6 +436,22 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                     country=a.country,
                     met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
                 )
+    elif event in NEXT_INSTANCE_EVENTS:
+        for a in facts.appeals:
+            basis = _notified(a.notified_on, a.decided_on)
+            if a.outcome != "rejected" or not basis:
+                continue
+            if _NEXT_INSTANCE.get(appeal_subject(facts, a)) != event:
+                continue
+            yield Occurrence(
+                SOURCE_APPEAL,
+                a.id,
+                basis[0],
+                basis[1],
+                country=a.country,
+                met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
+                court_level=a.court_level,
+            )
     elif event == Event.EXTRADITION_APPEAL_LODGED:
         for a in facts.appeals:
             if a.target_kind == "extradition_request" and a.lodged_on:
@@ -449,3 +520,109 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                     ua.send_before,
                     f"send appeals before {fmt(ua.send_before)}",
                 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Where Haven has no rule: said, not silent
+# ---------------------------------------------------------------------------------------------
+
+# Decisions and orders a lawyer must act on within a period the law sets somewhere: when no
+# enabled rule in force covers one, the person page, "my deadlines" and the feed say so.
+GAP_EVENTS = (
+    Event.EXTRADITION_DECISION_NOTIFIED,
+    Event.ASYLUM_REFUSAL_NOTIFIED,
+    Event.REMOVAL_ORDER_NOTIFIED,
+    Event.OTHER_ADMIN_ACT_NOTIFIED,
+    Event.DETENTION_ORDERED,
+    Event.DETENTION_STARTED,
+    Event.COMPLAINT_TRANSMITTED,
+    Event.COMMITTEE_DECISION,
+)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A fact with no rule: `event` is what a rule would count from, `jurisdiction` the
+    country (or treaty body) it happened in, `placeholder` the code of a disabled or
+    period-less rule that marks the research as pending, if there is one."""
+
+    person_id: str
+    event: Event
+    source_type: str
+    source_id: str
+    jurisdiction: str
+    on: date
+    placeholder: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.event, self.source_type, self.source_id)
+
+
+def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
+    """Every fact in GAP_EVENTS, and every rejected appeal, that no enabled rule with a
+    period covers on its date, where the obligation is not met yet (an appeal lodged, a
+    detention ended). A rejected appeal is covered by a rule for the next instance of its
+    subject (or any court decision), or, when no higher appeal is recorded, by a treaty
+    body's window counted from the final domestic decision."""
+    live = [r for r in rules if r.enabled and r.period_amount is not None]
+    by_event: dict[Event, list[RuleSpec]] = defaultdict(list)
+    for rule in live:
+        by_event[rule.counts_from].append(rule)
+
+    def covered(events, occ: Occurrence) -> bool:
+        return any(_applies(r, occ) for e in events for r in by_event.get(e, ()))
+
+    def placeholder(events, occ: Occurrence) -> str:
+        pending = [
+            r.code
+            for r in rules
+            if r.counts_from in events
+            and (not r.enabled or r.period_amount is None)
+            and _applies(r, occ)
+        ]
+        return min(pending, default="")
+
+    gaps: dict[tuple, Gap] = {}
+
+    def add(event: Event, events, occ: Occurrence) -> None:
+        gap = Gap(
+            facts.person_id,
+            event,
+            occ.source_type,
+            occ.source_id,
+            occ.body or occ.country.upper(),
+            occ.on,
+            placeholder(events, occ),
+        )
+        gaps.setdefault(gap.key, gap)
+
+    for event in GAP_EVENTS:
+        for occ in _occurrences(event, facts):
+            if occ.met_on is None and not covered((event,), occ):
+                add(event, (event,), occ)
+
+    final = {o.source_id: o for o in _occurrences(Event.FINAL_DOMESTIC_DECISION, facts)}
+    for a in facts.appeals:
+        basis = _notified(a.notified_on, a.decided_on)
+        if a.outcome != "rejected" or basis is None:
+            continue
+        next_event = _NEXT_INSTANCE.get(appeal_subject(facts, a), Event.COURT_DECISION_NOTIFIED)
+        occ = Occurrence(
+            SOURCE_APPEAL,
+            a.id,
+            basis[0],
+            basis[1],
+            country=a.country,
+            met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
+            court_level=a.court_level,
+        )
+        if occ.met_on is not None:
+            continue
+        events = {Event.COURT_DECISION_NOTIFIED, next_event}
+        if covered(events, occ):
+            continue
+        if a.id in final and covered((Event.FINAL_DOMESTIC_DECISION,), final[a.id]):
+            continue
+        add(next_event, events, occ)
+    return sorted(gaps.values(), key=lambda g: (g.on, g.event, g.source_id))

@@ -132,11 +132,25 @@ class RuleSpec:
     verified: bool = False
     practice: bool = False
     enabled: bool = True
-    # A period that changed by law: events before `period_changed_on` use the old amount.
-    previous_period_amount: int | None = None
-    period_changed_on: date | None = None
+    # The law as it stood on the day: rows of one family, each in force for its own dates
+    # (both inclusive, None = open); a fact is counted with the row in force on its date.
+    family: str = ""
+    # Next-instance rules: the levels of the rejecting court this rule counts from (empty: any).
+    after_court_levels: frozenset[str] = field(default_factory=frozenset)
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+    # Counting conventions: the day of the event is day one (custody terms), the period ends
+    # at an hour of the last day, and the article that says so.
+    first_day_counts: bool = False
+    ends_at_hour: int | None = None
+    counting_citation: str = ""
     # The period while the person's return risk is `imminent` (welfare checks: 1 day, not 3).
     imminent_period_amount: int | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= day) and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
 
     @property
     def unverified(self) -> bool:

@@ -61,6 +61,12 @@ class Event(StrEnum):
     OTHER_ADMIN_ACT_NOTIFIED = "other_admin_act_notified"
     DETENTION_ORDERED = "detention_ordered"
     COURT_DECISION_NOTIFIED = "court_decision_notified"
+    # The next instance: a court rejected an appeal in a case about ... (the chain's first
+    # appeal's target). Rules may narrow by the level of the court that rejected it.
+    EXTRADITION_APPEAL_REJECTED = "extradition_appeal_rejected"
+    ASYLUM_APPEAL_REJECTED = "asylum_appeal_rejected"
+    REMOVAL_APPEAL_REJECTED = "removal_appeal_rejected"
+    DETENTION_APPEAL_REJECTED = "detention_appeal_rejected"
     EXTRADITION_APPEAL_LODGED = "extradition_appeal_lodged"
     DETENTION_STARTED = "detention_started"
     PROVISIONAL_ARREST = "provisional_arrest"
@@ -81,6 +87,18 @@ EVENT_LABELS = {
     Event.OTHER_ADMIN_ACT_NOTIFIED: _("Notification of another administrative act"),
     Event.DETENTION_ORDERED: _("Detention ordered (start of detention)"),
     Event.COURT_DECISION_NOTIFIED: _("Notification of a court's decision rejecting an appeal"),
+    Event.EXTRADITION_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal in an extradition case"
+    ),
+    Event.ASYLUM_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal in an asylum case"
+    ),
+    Event.REMOVAL_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal against a removal order"
+    ),
+    Event.DETENTION_APPEAL_REJECTED: _(
+        "Notification of a court's decision rejecting an appeal against a detention"
+    ),
     Event.EXTRADITION_APPEAL_LODGED: _("Appeal against an extradition decision lodged"),
     Event.DETENTION_STARTED: _("Start of detention pending extradition (first of any transfers)"),
     Event.PROVISIONAL_ARREST: _("Detention before the extradition request arrived"),
@@ -125,3 +143,26 @@ CONFIDENCE_LABELS = {
 
 def choices(enum, labels) -> list[tuple[str, str]]:
     return [(member.value, labels[member]) for member in enum]
+
+
+# Names of the states and bodies of the region, for "no rule in Haven for this decision in …".
+STATE_LABELS = {
+    "KZ": _("Kazakhstan"),
+    "KG": _("Kyrgyzstan"),
+    "UZ": _("Uzbekistan"),
+    "RU": _("Russia"),
+    "TJ": _("Tajikistan"),
+    "TR": _("Turkey"),
+    "TM": _("Turkmenistan"),
+    "CN": _("China"),
+    "UA": _("Ukraine"),
+    "BY": _("Belarus"),
+    "AZ": _("Azerbaijan"),
+    "AF": _("Afghanistan"),
+}
+BODY_LABELS = {
+    "CAT": _("the UN Committee against Torture"),
+    "HRC": _("the UN Human Rights Committee"),
+    "ECTHR": _("the European Court of Human Rights"),
+    "OTHER": _("an international body"),
+}

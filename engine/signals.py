@@ -9,6 +9,8 @@ down must not break the caseworker's save: it is logged and the nightly run catc
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.apps import apps
@@ -140,12 +142,38 @@ _RULE_REASONS = {
 }
 
 
+# Inside `one_recompute_for_all()`: the (reason, detail) of the first change seen, else None.
+_batched: ContextVar[list | None] = ContextVar("engine_batched_rule_changes", default=None)
+
+
 def _rules_changed(sender, instance, raw=False, **kwargs):
     """A rule, a calendar's day, a signal or a threshold can change anyone's deadlines or
     risk, including persons the agenda would not wake for months: recompute everyone now,
     in chunks spread over the workers, with progress in the admin (engine.RecomputeRun)."""
-    if not raw:
-        enqueue_recompute_run(_RULE_REASONS.get(sender.__name__, "requested"), str(instance))
+    if raw:
+        return
+    reason = _RULE_REASONS.get(sender.__name__, "requested")
+    batch = _batched.get()
+    if batch is not None:
+        batch.append((reason, str(instance)))
+        return
+    enqueue_recompute_run(reason, str(instance))
+
+
+@contextmanager
+def one_recompute_for_all(*, enqueue: bool = True):
+    """Many rule rows written at once (engine.lawbook.sync): one recompute of everyone at the
+    end, not one per row (none with enqueue=False: the tests' restore after a flush)."""
+    batch: list = []
+    token = _batched.set(batch)
+    try:
+        yield batch
+    finally:
+        _batched.reset(token)
+    if batch and enqueue:
+        reason = batch[0][0]
+        detail = batch[0][1] if len(batch) == 1 else f"{len(batch)} rules"
+        enqueue_recompute_run(reason, detail)
 
 
 def enqueue_recompute_run(reason: str, detail: str = "") -> None:

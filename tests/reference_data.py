@@ -1,5 +1,7 @@
 """Rows that data migrations ship (deadline rules, risk signals, letter templates).
 
+The lawbook's rules too (engine.lawbook, synced after migrate).
+
 A transactional test ends by flushing every table, so the tests after it would find none of
 these rows, and a rule-less engine computes nothing. Re-create them from the migrations' own
 functions (all idempotent) before a transactional test, wherever they are missing.
@@ -51,4 +53,10 @@ def ensure_shipped_reference_data() -> int:
             continue
         getattr(importlib.import_module(module_name), function)(django_apps, None)
         rerun += 1
+    # The lawbook (engine.lawbook.RULES) is synced after migrate, not by a data migration:
+    # sync it again, over the migrations' rows just put back. No-op when nothing differs.
+    from engine import lawbook
+
+    report = lawbook.sync(recompute=False, force=frozenset(e["code"] for e in lawbook.RULES))
+    rerun += bool(report.created or report.updated)
     return rerun

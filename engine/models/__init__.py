@@ -11,6 +11,7 @@ from .deadlines import (
     Reminder,
     hash_token,
 )
+from .gaps import RuleGap
 from .manual import ManualDeadline
 from .risk import (
     BarrierKind,
@@ -22,7 +23,7 @@ from .risk import (
     SuspensiveEffect,
     SuspensiveSubject,
 )
-from .rules import AdjustmentKind, CalendarAdjustment, Rule
+from .rules import AdjustmentKind, CalendarAdjustment, Rule, RuleVerification
 
 __all__ = [
     "ACTIONABLE_STATUSES",
@@ -53,5 +54,7 @@ __all__ = [
     "DeadlineStatus",
     "Reminder",
     "Rule",
+    "RuleGap",
+    "RuleVerification",
     "hash_token",
 ]

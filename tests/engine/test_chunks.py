@@ -203,6 +203,10 @@ def test_saving_a_rule_in_the_admin_says_everyone_is_being_recomputed(
     form = client.get(f"/admin/engine/rule/{rule.pk}/change/").context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(period_amount=12, countries=rule.countries)
+    # The verifications inline (issue 16): no new verification in this save.
+    data.update({f"verifications-{k}": v for k, v in
+                 {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0,
+                  "MAX_NUM_FORMS": 1000}.items()})  # fmt: skip
     with mock.patch("engine.tasks.recompute_run_task.delay") as run:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(f"/admin/engine/rule/{rule.pk}/change/", data, follow=True)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from engine import services
-from engine.models import Rule
 from tests.factories import (
     DetentionFactory,
     ExtraditionRequestFactory,
@@ -117,18 +116,6 @@ def test_the_page_can_create_and_revoke_a_feed(client_for, lawyer):
 
 def test_the_page_refuses_an_outsider(client_for, outsider):
     assert client_for(outsider).get("/engine/deadlines/").status_code == 403
-
-
-def test_rule_verification_in_the_admin_is_recorded(client_for, admin_user):
-    rule = Rule.objects.get(code="practice.interim_followup")
-    response = client_for(admin_user).post(
-        "/admin/engine/rule/",
-        {"action": "record_verification", "_selected_action": [rule.pk]},
-    )
-    assert response.status_code == 302
-    rule.refresh_from_db()
-    assert rule.verified_on == date(2011, 3, 20) and rule.verified_by == "ad"
-    assert not rule.is_unverified
 
 
 def test_the_page_shows_the_russian_detention_rules(client_for, lawyer):

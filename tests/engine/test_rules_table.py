@@ -91,10 +91,13 @@ TABLE = {
          ["1 month"]),  # 26 February 2011 is a Saturday: rolled to Monday 28 February
     ],
     "ru.appeal.general": [
-        (rejected_appeal("RU", date(2023, 3, 1)), date(2023, 3, 2), date(2023, 3, 16), ["15 days"]),
+        (rejected_appeal("RU", date(2023, 3, 1)), date(2023, 3, 2), date(2023, 3, 16),
+         ["15 days", "the rule in force since 29 December 2022"]),
+    ],
+    "ru.appeal.general.pre2022": [
         # Before 29 December 2022 the period was 10 days: 11 Dec 2022 is a Sunday -> Monday.
         (rejected_appeal("RU", date(2022, 12, 1)), date(2022, 12, 2), date(2022, 12, 12),
-         ["10 days", "the period in force before 29 December 2022"]),
+         ["10 days", "the rule in force until 28 December 2022"]),
     ],
     "ru.extr.detention": [
         # Custody terms do not roll forward: 15 August 2010 is a Sunday and stays.
@@ -129,12 +132,14 @@ TABLE = {
     ],
     "echr.application": [
         (rejected_appeal("TR", date(2022, 3, 15)), date(2022, 3, 16), date(2022, 7, 15), ["4 months"]),
-        # Transitional: a final decision before 1 February 2022 keeps six months.
-        (rejected_appeal("TR", date(2021, 6, 30)), date(2021, 7, 1), date(2021, 12, 30), ["6 months"]),
         # Month end, and no roll-forward (Sabri Güneş): Saturday 13 August 2022 stays.
         (rejected_appeal("TR", date(2022, 10, 31)), date(2022, 11, 1), date(2023, 2, 28), []),
         (rejected_appeal("TR", date(2022, 4, 13)), date(2022, 4, 14), date(2022, 8, 13), []),
         (rejected_appeal("KZ", date(2022, 4, 13)), date(2022, 4, 14), None, []),  # not an ECHR party
+    ],
+    "echr.application.pre2022": [
+        # Transitional: a final decision before 1 February 2022 keeps six months.
+        (rejected_appeal("TR", date(2021, 6, 30)), date(2021, 7, 1), date(2021, 12, 30), ["6 months"]),
     ],
     "echr.rule39": [
         # Removal on Monday 10 May 2021: the last working day before is Friday 7 May.
@@ -209,7 +214,8 @@ CASES = [
 @pytest.mark.parametrize("code,facts,today,due,words", CASES)
 def test_shipped_rule_worked_example(code, facts, today, due, words):
     rule = Rule.objects.get(code=code)
-    deadlines = compute_deadlines(facts, [rule.to_spec()], today)
+    family = [r.to_spec() for r in Rule.objects.filter(family=rule.family)]
+    deadlines = compute_deadlines(facts, family, today)
     if due is None:
         assert deadlines == []
         return
