@@ -22,6 +22,7 @@ from accounts.roles import is_admin
 
 from . import models as m
 from .access import PERSON_PATH, person_visibility_q, visible
+from .forms import CheckedModelForm
 from .names import search_persons
 
 
@@ -36,6 +37,9 @@ class CaseworkAdmin(SimpleHistoryAdmin):
 
     person_path: str | None = "person"
     list_per_page = 50
+    # The pages' and the API's checks (casework.validation) here too: an admin page must not
+    # be the one way to record a welfare check next week or "Uzbekistan" for a country.
+    form = CheckedModelForm
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -77,6 +81,7 @@ class PersonScopedInline:
 
     extra = 0
     show_change_link = True
+    form = CheckedModelForm
 
 
 # --- inlines on the person -------------------------------------------------------------------
@@ -291,6 +296,7 @@ class MembershipInGroupInline(admin.TabularInline):
 
 
 class GroupEventInline(admin.TabularInline):
+    form = CheckedModelForm
     model = m.GroupEvent
     fields = ("kind", "occurred_on", "facility", "estimated_count", "source")
     autocomplete_fields = ("facility",)
@@ -386,6 +392,7 @@ class RemovalOrderAdmin(CaseworkAdmin):
 
 
 class HearingInline(admin.TabularInline):
+    form = CheckedModelForm
     model = m.Hearing
     fields = ("held_on", "notes")
     extra = 0
@@ -420,6 +427,7 @@ class HearingAdmin(CaseworkAdmin):
 
 
 class ReaffirmationInline(admin.TabularInline):
+    form = CheckedModelForm
     model = m.Reaffirmation
     fields = ("reaffirmed_on", "notes")
     extra = 0
@@ -448,6 +456,7 @@ class ReaffirmationAdmin(CaseworkAdmin):
 
 
 class PostReturnReportInline(admin.TabularInline):
+    form = CheckedModelForm
     model = m.PostReturnReport
     fields = ("reported_on", "kind", "sentence_years", "source")
     extra = 0

@@ -129,37 +129,65 @@ def test_a_member_not_yet_in_haven_is_created_from_the_group_page(browse):
     _no_admin(urls)
 
 
-def test_a_lawyer_records_a_rejected_appeal_and_sees_the_next_deadline_or_no_rule(
-    browse, eager_tasks
-):
-    lawyer = f.UserFactory(username="lw-daily", roles=["lawyer"])
-    person = f.PersonFactory(name="Ulugbek Karimov", assigned_lawyer=lawyer)
-    extradition = f.ExtraditionRequestFactory(
-        person=person, requesting_state="UZ", requested_state="RU"
-    )
+def _record_rejected_appeal(page, person, extradition, *, country: str, court: str) -> m.Appeal:
+    """The appeal form on the person page, as a lawyer fills it in: lodged 40 days ago,
+    rejected 5 days ago, notified the day after."""
     today = timezone.localdate()
-
-    s = browse(lawyer, "en", "lawyer-daily")
-    page = s.page
-    urls = _requests(page)
-    s.go(f"/persons/{person.pk}/")
     page.locator(f"a[href$='/persons/{person.pk}/proceedings/appeal/new/']").click()
     page.select_option("#id_target", f"extradition_request:{extradition.pk}")
-    page.fill("#id_court", "Moscow City Court")
+    page.fill("#id_court", court)
     page.select_option("#id_court_level", "regional")
-    page.fill("#id_country", "RU")
+    page.fill("#id_country", country)
     page.fill("#id_lodged_on", str(today - timedelta(days=40)))
     page.select_option("#id_outcome", "rejected")
     page.fill("#id_decided_on", str(today - timedelta(days=5)))
     page.fill("#id_notified_on", str(today - timedelta(days=4)))
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/persons/{person.pk}/"))
-    appeal = m.Appeal.objects.get(person=person)
-    block = page.locator(f"#appeal-{appeal.pk}")
-    # Either a deadline row follows from the rejection, or the page says Haven has no rule
-    # for this decision (issue 16 adds the sentence; the deadline half exists for Russia).
-    assert block.locator(".deadlines li").count() > 0 or "no rule in Haven" in (block.inner_text())
-    s.shot("rejected-appeal")
+    return m.Appeal.objects.get(person=person)
+
+
+def test_a_lawyer_records_a_rejected_appeal_and_sees_the_next_deadline(browse, eager_tasks):
+    """Russia: a regional court's rejection opens the next instance, listed under the
+    appeal with its due date."""
+    lawyer = f.UserFactory(username="lw-daily", roles=["lawyer"])
+    person = f.PersonFactory(name="Ulugbek Karimov", assigned_lawyer=lawyer)
+    extradition = f.ExtraditionRequestFactory(
+        person=person, requesting_state="UZ", requested_state="RU"
+    )
+    s = browse(lawyer, "en", "lawyer-daily")
+    page = s.page
+    urls = _requests(page)
+    s.go(f"/persons/{person.pk}/")
+    appeal = _record_rejected_appeal(
+        page, person, extradition, country="RU", court="Moscow City Court"
+    )
+    rows = page.locator(f"#appeal-{appeal.pk} .deadlines li")
+    assert rows.count() > 0
+    assert person.deadlines.filter(source_id=str(appeal.pk)).exclude(status="superseded")
+    assert page.locator("#h-deadlines ~ ul li.rule-gap").count() == 0
+    s.shot("rejected-appeal-next-deadline")
+    _no_admin(urls)
+
+
+def test_a_lawyer_records_a_rejected_appeal_and_sees_that_haven_has_no_rule(browse, eager_tasks):
+    """Kyrgyzstan: Haven has no rule for the next instance nor a treaty body's window, and
+    the person page says so instead of showing nothing (before the appeal, the decision
+    itself was the gap; the appeal answers that one)."""
+    lawyer = f.UserFactory(username="lw-no-rule", roles=["lawyer"])
+    person = f.PersonFactory(name="Azamat Norulov", assigned_lawyer=lawyer)
+    extradition = f.ExtraditionRequestFactory(
+        person=person, requesting_state="UZ", requested_state="KG"
+    )
+    s = browse(lawyer, "en", "lawyer-no-rule")
+    page = s.page
+    urls = _requests(page)
+    s.go(f"/persons/{person.pk}/")
+    _record_rejected_appeal(page, person, extradition, country="KG", court="Osh City Court")
+    gap = page.locator("#h-deadlines ~ ul li.rule-gap[data-event='extradition_appeal_rejected']")
+    assert gap.count() == 1
+    assert "No rule in Haven for this decision" in gap.inner_text()
+    s.shot("rejected-appeal-no-rule")
     _no_admin(urls)
 
 

@@ -121,3 +121,41 @@ def test_history_in_the_admin_shows_who_made_the_change(client_for, admin_user):
 
     assert person.history.first().history_user == admin_user
     assert admin_user.username in page
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_future_welfare_check_and_a_non_code_country_as_the_pages_do(
+    client_for, admin_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    person = f.PersonFactory()
+    client = client_for(admin_user)
+    later = timezone.localtime() + timedelta(days=2)
+    response = client.post(
+        _url(m.WelfareCheck, "add"),
+        {
+            "person": str(person.pk),
+            "observed_at_0": later.strftime("%Y-%m-%d"),
+            "observed_at_1": later.strftime("%H:%M:%S"),
+            "contact_confirmed": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "observed_at" in response.context["adminform"].form.errors
+    assert not m.WelfareCheck.objects.exists()
+
+    response = client.post(
+        _url(m.Facility, "add"),
+        {
+            "name": "SIZO-1",
+            "city": "Tashkent",
+            "country": "XX",
+            "kind": m.FacilityKind.values[0],
+        },
+    )
+    assert response.status_code == 200
+    assert "country" in response.context["adminform"].form.errors
+    assert not m.Facility.objects.filter(name="SIZO-1").exists()
