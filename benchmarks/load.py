@@ -195,6 +195,7 @@ if __name__ == "__main__":
                 stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(WORKER_NICE),
             )  # fmt: skip
             procs.append(worker)
+            wait_for_worker(env)  # a worker starting at nice 10 on a busy machine takes a while
             sweeper = None
             if args.sweep != "none":
                 loop = SWEEP_LOOP if args.sweep == "loop" else AGENDA_LOOP
@@ -255,6 +256,18 @@ if __name__ == "__main__":
 
             code = max(code, 0 if latency_report(probes) else 1)
         return code
+
+    def wait_for_worker(env: dict, timeout: float = 300) -> None:
+        """Until the worker answers a ping: the load and the probes must not start while the
+        recomputes they enqueue could only queue up behind its start."""
+        from config.celery import app
+
+        app.conf.broker_url = env["REDIS_URL"]
+        started = time.monotonic()
+        while not (app.control.inspect(timeout=1).ping() or {}):
+            if time.monotonic() - started > timeout:
+                sys.exit("the worker did not come up")
+        print(f"worker up in {time.monotonic() - started:.0f} s", flush=True)
 
     def cpu_use(web_pid: int, background: list[int], env: dict) -> dict[str, float]:
         """CPU seconds so far of the web processes, of the database backends serving them
