@@ -127,6 +127,13 @@ if __name__ == "__main__":
         )
         parser.add_argument("--sweep-every", type=float, default=60)
         parser.add_argument(
+            "--worker-nice",
+            type=int,
+            default=WORKER_NICE,
+            help="the worker's and the sweep's niceness (10, as in docker-compose.yml; on a "
+            "machine shared with other nice-0 work, 0 shows what the worker itself needs)",
+        )
+        parser.add_argument(
             "--probes",
             type=int,
             default=0,
@@ -192,7 +199,7 @@ if __name__ == "__main__":
                 [str(venv_bin / "celery"), "-A", "config", "worker", "--concurrency", "2",
                  "-n", "load@%h", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
                 cwd=ROOT, env=child_env, stdout=open(work / "worker.log", "w"),
-                stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(WORKER_NICE),
+                stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(args.worker_nice),
             )  # fmt: skip
             procs.append(worker)
             wait_for_worker(env)  # a worker starting at nice 10 on a busy machine takes a while
@@ -202,7 +209,7 @@ if __name__ == "__main__":
                 sweeper = subprocess.Popen(
                     [sys.executable, "-c", loop, str(args.sweep_every)], cwd=ROOT, env=child_env,
                     stdout=open(work / "sweeps.log", "w"), stderr=subprocess.STDOUT,
-                    preexec_fn=lambda: os.nice(WORKER_NICE),
+                    preexec_fn=lambda: os.nice(args.worker_nice),
                 )  # fmt: skip
                 procs.append(sweeper)
             background = [p.pid for p in (worker, sweeper) if p is not None]
