@@ -330,6 +330,10 @@ def load_persons(n: int, rng: random.Random) -> tuple[list, set]:
     Person.objects.bulk_create(persons, batch_size=5000)
     PersonName.objects.bulk_create(names, batch_size=5000)
     NameToken.objects.bulk_create([t for n in names for t in NameToken.of(n)], batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as autovacuum would soon after a bulk load
+        cursor.execute("ANALYZE casework_person, casework_personname, casework_nametoken")
     return humans, planted
 
 
