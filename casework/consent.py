@@ -325,11 +325,10 @@ class NameScanner:
 
         if not keys:
             return {}, {}
-        tokens = NameToken.objects.exclude(name__person__consent_to_be_named="yes").exclude(
-            name__person_id__in=self._scope
-        )
+        # The key index first (a few thousand tokens), grouped to the names with two keys
+        # in the text; only those few names are joined to their persons for consent.
         pairs = (
-            tokens.filter(key__in=keys)
+            NameToken.objects.filter(key__in=keys)
             .values("name_id")
             .annotate(n=Count("position", distinct=True))
             .filter(n__gte=2)
@@ -337,7 +336,12 @@ class NameScanner:
         )
         names = Q(name_id__in=pairs)
         if near_initials:
-            names |= Q(name_id__in=tokens.filter(key__in=near_initials).values("name_id"))
+            names |= Q(
+                name_id__in=NameToken.objects.filter(key__in=near_initials).values("name_id")
+            )
+        names &= ~Q(name__person__consent_to_be_named="yes")
+        if self._scope:
+            names &= ~Q(name__person_id__in=self._scope)
         index: dict[str, list[_Entry]] = defaultdict(list)
         by_name: dict[object, list[_Entry]] = defaultdict(list)
         for name_id, person_id, case_number, token, key, position, count in (

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
+from django.db.models import Count, Q
 
-from identity.folding import name_tokens
+from identity.folding import name_key, name_tokens
+from identity.matching import is_initial, names_match, score_names
 
-FUZZY_THRESHOLD = 0.85
+INITIALS = [*"abcdefghijklmnopqrstuvwxyz", "sh", "ch"]  # folded initials (is_initial)
+CANDIDATES = 5000  # names scored for one query at most: shared keys narrow them first
 
 # No name in any of our scripts has a letter three times running: "zzzzz" or "ааааа" typed
 # into a search box is not a spelling of anyone, and folding doubles would make it "z".
@@ -20,13 +22,13 @@ _NONSENSE = re.compile(r"([^\W\d_])\1\1")
 def search_persons(queryset, text: str):
     """Persons in `queryset` any of whose names matches `text`.
 
-    First every folded token of the query must occur in one name's key (a database query);
-    when that finds nothing, near misses are scored with rapidfuzz among names that share a
-    three-letter prefix with a query token (blocking, so we never score the whole table).
+    A query of two or more words is a name: identity decides (`names_match`, the rule the
+    import preview and the duplicate list apply), among the names that share two of its
+    tokens' equality keys (or one, beside an initial), found by an indexed lookup of the
+    name tokens. A single word, or words that are no one's name token (typed in part,
+    "Abdull"), are looked for as parts of the names' folded keys.
     """
-    from django.db.models import Q
-
-    from .models import PersonName
+    from .models import NameToken, PersonName
 
     if _NONSENSE.search(text.lower()):
         return queryset.none()
@@ -34,19 +36,39 @@ def search_persons(queryset, text: str):
     tokens = [t for t in name_tokens(text) if len(t) > 1]
     if not tokens:
         return queryset.none()
-    exact = Q()
+    words = [t for t in tokens if not is_initial(t)]
+    keys = {name_key(t) for t in words}
+    if len(tokens) >= 2 and keys:
+        need = 1 if len(keys) == 1 or len(words) < len(tokens) else 2
+        # A stored name with an initial ("Eshmatov E.") shares one key with a full query.
+        with_initial = NameToken.objects.filter(token__in=INITIALS).values("name_id")
+        names = (
+            NameToken.objects.filter(key__in=keys)
+            .values("name_id")
+            .annotate(n=Count("key", distinct=True))
+            .filter(Q(n__gte=need) | Q(n__gte=1, name_id__in=with_initial))
+            .values("name_id")
+        )
+        ids = {
+            person_id
+            for person_id, full_name in PersonName.objects.filter(pk__in=names).values_list(
+                "person_id", "full_name"
+            )[:CANDIDATES]
+            if names_match(text, full_name)
+        }
+        if ids or NameToken.objects.filter(token__in=words).values(
+            "token"
+        ).distinct().count() == len(set(words)):
+            return queryset.filter(pk__in=ids)
+    contains = Q()
     for token in tokens:
-        exact &= Q(search_key__contains=token)
-    ids = set(PersonName.objects.filter(exact).values_list("person_id", flat=True)[:1000])
-    if not ids:
-        block = Q()
-        for token in tokens:
-            block |= Q(search_key__contains=token[:3])
-        query_key = " ".join(sorted(tokens))
-        for person_id, key in PersonName.objects.filter(block).values_list(
-            "person_id", "search_key"
-        )[:5000]:
-            score = max(fuzz.token_set_ratio(query_key, key), fuzz.partial_ratio(query_key, key))
-            if score / 100.0 >= FUZZY_THRESHOLD:
-                ids.add(person_id)
+        contains &= Q(search_key__contains=token)
+    found = PersonName.objects.filter(contains).values_list("person_id", "full_name")[:1000]
+    # Parts of words find what they are part of, except what identity rules out (Abdullaev
+    # is part of Abdullaeva, but a man's name is not a woman's).
+    ids = {
+        person_id
+        for person_id, full_name in found
+        if len(tokens) < 2 or not any(r.startswith("veto") for r in score_names(text, full_name).reasons)
+    }  # fmt: skip
     return queryset.filter(pk__in=ids)

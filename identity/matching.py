@@ -45,7 +45,7 @@ from itertools import combinations
 
 from rapidfuzz.distance import Indel
 
-from .folding import consonants, loose_token, name_tokens, soft_key
+from .folding import consonants, loose_token, name_key, name_tokens, soft_key
 
 SAME_PERSON = 0.85
 POSSIBLE = 0.65
@@ -174,6 +174,7 @@ class MatchRecord:
     unhcr_number: str = ""
     citizenship: str = ""
     sex: str = ""  # "m", "f" or "": recorded, else what the names' gendered forms say
+    has_initial: bool = False  # a given name or patronymic written as an initial
 
     @classmethod
     def build(
@@ -201,6 +202,7 @@ class MatchRecord:
             unhcr_number=normalise_unhcr(unhcr_number),
             citizenship=(citizenship or "").strip().upper(),
             sex=recorded or (said.pop() if len(said) == 1 else ""),
+            has_initial=any(is_initial(t) for f in forms for t in (*f.core, *f.patronymic)),
         )
 
 
@@ -483,8 +485,16 @@ def score_records(a: MatchRecord, b: MatchRecord) -> Match:
 @lru_cache(maxsize=200_000)
 def _core_keys(core: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the keys of a name's core, the ends of its year keys): computed once per core."""
-    loose = sorted({loose_token(t) for t in core})
+    full = [t for t in core if not is_initial(t)]
+    initials = [t for t in core if is_initial(t)]
+    loose = sorted({name_key(t) for t in full})
     keys = []
+    # "Karimov R." meets "Karimov Rustam" in an initials block: the surname's key with the
+    # initial's letter (every letter a full name's first sound may be written with).
+    if initials:
+        keys.extend(f"i:{x[:5]}|{c}" for x in loose for t in initials for c in _fitting(t))
+    else:
+        keys.extend(f"i:{name_key(x)[:5]}|{_first_sound(y)}" for x in full for y in full if y != x)
     if len(loose) == 1:
         keys.append("s:" + loose[0][:5])
     for x, y in combinations(loose, 2):
@@ -496,6 +506,19 @@ def _core_keys(core: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]
         for y in [y for y in loose if y != x] or [""]:
             ends.append(f":{x[:4]}:{y[-3:]}")
     return tuple(keys), tuple(ends)
+
+
+def _first_sound(token: str) -> str:
+    if token.startswith(("sh", "ch")):
+        return token[:2]
+    return "a" if token[0] in "aeiou" else token[0]
+
+
+@lru_cache(maxsize=1000)
+def _fitting(initial: str) -> tuple[str, ...]:
+    """The first sounds (`_first_sound`) of the full names an initial may stand for."""
+    sounds = {"a", "sh", "ch", *"bcdfghjklmnpqrstvwxyz"}
+    return tuple(sorted(f for f in sounds if initial in initials_of(f if len(f) == 2 else f + "a")))
 
 
 def blocking_keys(record: MatchRecord) -> set[str]:
@@ -584,8 +607,13 @@ class MatchIndex:
         for key in blocking_keys(record):
             if len(self.blocks.get(key, ())) > BLOCK_LIMIT:
                 continue
+            initials_block = key.startswith("i:")
             for other_key in self._members(key, record.birth.year, apart):
                 if other_key in seen:
+                    continue
+                if initials_block and not (
+                    record.has_initial or self.records[other_key].has_initial
+                ):
                     continue
                 seen.add(other_key)
                 other = self.records[other_key]
@@ -613,9 +641,16 @@ class MatchIndex:
                 on_progress(done, total)
             if len(members) < 2 or len(members) > BLOCK_LIMIT:
                 continue
+            initials_block = block.startswith("i:")
+            if initials_block and not any(self.records[m].has_initial for m in members):
+                continue  # only full names here: their other blocks compare them
             for x in sorted(number[m] for m in members):
                 a = records[x]
                 for other_key in self._members(block, a.birth.year, apart):
+                    if initials_block and not (
+                        a.has_initial or records[number[other_key]].has_initial
+                    ):
+                        continue
                     y = number[other_key]
                     if y <= x:
                         continue  # each pair once, from its lower number
@@ -693,6 +728,13 @@ def parse_birth(value, *, date_order: str = "dmy") -> tuple[Birth, str]:
     if not 1900 <= birth.on.year <= date.today().year:
         raise BirthError(f"{text!r}: the year is out of range")
     return birth, warning
+
+
+def names_match(name_a: str, name_b: str) -> bool:
+    """Could these two names be one person's, on the names alone? The one rule for the
+    search, the import preview and the duplicate list: a score of at least POSSIBLE (a
+    pair offered to a human), vetoes of sex and family included."""
+    return score_names(name_a, name_b).score >= POSSIBLE
 
 
 def score_names(name_a: str, name_b: str, birth_a="", birth_b="") -> Match:
