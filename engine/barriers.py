@@ -18,6 +18,12 @@ A barrier is a fact that, while it holds, keeps the state from lawfully removing
 * ``appeal_window`` -- the time to lodge such an appeal still running;
 * ``released`` -- the person was detained and is free now.
 
+Where Haven has no answer it says so: a pending appeal or state asylum claim in a jurisdiction
+with no suspensive-effect row at all for it (Kyrgyzstan, Uzbekistan, Tajikistan today) is
+listed as a ``no_rule`` line ("Haven has no rule on whether this appeal suspends removal in
+...: check it yourself"), flagged unverified. It is not a barrier: it caps nothing, has no
+RiskCap row, and its end is no "protection lost" (lost_barriers leaves it out).
+
 Each barrier has a sentence and a source fact, as a reason has. How much a barrier caps the
 level, and which signals lift that cap, is engine/risk.py's ``combine`` (engine.RiskCap rows).
 
@@ -56,6 +62,9 @@ BARRIER_KINDS = (
     "appeal_window",
     "released",
 )
+# Not a barrier kind (no cap, no RiskCap row): the line that says Haven has no rule.
+NO_RULE = "no_rule"
+_ORDER = (*BARRIER_KINDS, NO_RULE)
 
 
 def _measure_body(body: str):
@@ -235,6 +244,19 @@ def _rule(rules: Iterable[SuspensiveRule], country_code: str, subject: str):
     return None
 
 
+def _known(rules: Iterable[SuspensiveRule], country_code: str, subject: str) -> bool:
+    """Haven has a rule for it, suspensive or not."""
+    return any(r.country == country_code and r.subject == subject for r in rules)
+
+
+def _no_rule(said: dict, source_type: str, source_id: str, since, country: str, subject=""):
+    """Haven cannot tell whether this pending appeal or claim suspends removal: shown,
+    flagged like an unverified rule, capping nothing."""
+    sentence = said.pop("sentence")
+    return Barrier(NO_RULE, sentence, source_type, source_id, since=since, unverified=True,
+                   subject=subject, country=country, **said)  # fmt: skip
+
+
 def _law(rule: SuspensiveRule) -> dict:
     if rule.unverified:
         return phrase(N_(" (%(citation)s; unverified rule)"), citation=rule.citation)
@@ -317,6 +339,23 @@ def find_barriers(
             continue
         rule = _rule(rules, a.country, subject)
         if rule is None:
+            if not _known(rules, a.country, subject):
+                asked = {"decision": phrase(_SUBJECT_PHRASES[subject]),
+                         "country": state(a.country, "prep")}  # fmt: skip
+                if a.lodged_on:
+                    said = _said(
+                        N_("Haven has no rule on whether the appeal against %(decision)s "
+                           "lodged on %(date)s suspends removal in %(country)s: check it "
+                           "yourself."),
+                        **asked, date=on(a.lodged_on),
+                    )  # fmt: skip
+                else:
+                    said = _said(
+                        N_("Haven has no rule on whether the appeal against %(decision)s "
+                           "suspends removal in %(country)s: check it yourself."),
+                        **asked,
+                    )  # fmt: skip
+                found.append(_no_rule(said, SOURCE_APPEAL, a.id, a.lodged_on, a.country, subject))
             continue
         where = {
             "decision": phrase(_SUBJECT_PHRASES[subject]),
@@ -356,6 +395,13 @@ def find_barriers(
             continue
         rule = _rule(rules, c.country, CLAIM_SUBJECT)
         if rule is None:
+            if not _known(rules, c.country, CLAIM_SUBJECT):
+                said = _said(
+                    N_("Haven has no rule on whether the pending asylum claim suspends removal "
+                       "in %(country)s: check it yourself."),
+                    country=state(c.country, "prep"),
+                )  # fmt: skip
+                found.append(_no_rule(said, SOURCE_ASYLUM, c.id, c.lodged_on, c.country))
             continue
         where = {"country": state(c.country, "prep"), "law": _law(rule)}
         if c.lodged_on:
@@ -431,20 +477,22 @@ def find_barriers(
                 **said,
             )
         )
-    return sorted(found, key=lambda b: (BARRIER_KINDS.index(b.kind), b.since or date.min, b.key))
+    return sorted(found, key=lambda b: (_ORDER.index(b.kind), b.since or date.min, b.key))
 
 
 def lost_barriers(before: Iterable[Mapping], after: Iterable[Barrier]) -> list[Mapping]:
     """The barriers of the previous assessment (stored dicts) that no longer stand: a measure
     lifted, an appeal rejected, a claim refused, an appeal window closed unused, a release
     ended by a new detention. One that gave way to another barrier guarding the same decision
-    is not lost: an appeal lodged within its window is the window's protection carried on."""
+    is not lost: an appeal lodged within its window is the window's protection carried on.
+    A line saying Haven has no rule was never a barrier, so it is never lost."""
     after = list(after)
     keys = {b.key for b in after}
     guarded = {b.guards for b in after if b.guards}
     return [
         b
         for b in before
-        if f"{b.get('kind')}:{b.get('source_type')}:{b.get('source_id')}" not in keys
+        if b.get("kind") != NO_RULE
+        and f"{b.get('kind')}:{b.get('source_type')}:{b.get('source_id')}" not in keys
         and not (b.get("guards") and b.get("guards") in guarded)
     ]

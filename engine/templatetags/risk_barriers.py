@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, npgettext, pgettext
 
 from engine import wording
+from engine.barriers import NO_RULE
 
 register = template.Library()
 
@@ -51,7 +52,7 @@ def barrier_text(b: dict) -> str:
 
 @register.simple_tag
 def barriers_of(assessment) -> dict:
-    """{lines: [{text, stands, lifted, unverified, citation, kind}], standing: n, capped: text}
+    """{lines: [{text, stands, lifted, unverified, no_rule, citation, kind}], standing: n, capped: text}
     for a RiskAssessment (or None)."""
     if assessment is None:
         return {"lines": [], "standing": 0, "capped": ""}
@@ -65,6 +66,7 @@ def barriers_of(assessment) -> dict:
                 "stands": bool(b.get("cap")) and not lifted,
                 "lifted": lifted,
                 "unverified": bool(b.get("unverified")),
+                "no_rule": b.get("kind") == NO_RULE,
                 "citation": b.get("citation", ""),
             }
         )

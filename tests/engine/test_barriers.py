@@ -182,7 +182,10 @@ def test_a_pending_appeal_with_suspensive_effect_is_a_barrier_with_its_citation(
 
 
 def test_without_a_suspensive_rule_for_the_jurisdiction_a_pending_appeal_is_no_barrier():
-    assert barriers.find_barriers(removal_case(), date(2020, 1, 20), suspensive=[]) == []
+    # No rule at all: Haven says it has no answer (below), but nothing is a barrier.
+    assert [b.kind for b in barriers.find_barriers(removal_case(), date(2020, 1, 20),
+                                                   suspensive=[])] == ["no_rule"]  # fmt: skip
+    # A rule saying the appeal does not suspend: Haven knows, and says nothing.
     not_suspensive = barriers.SuspensiveRule("TR", "appeal_removal", False, "x")
     assert (
         barriers.find_barriers(removal_case(), date(2020, 1, 20), suspensive=[not_suspensive]) == []
@@ -196,6 +199,52 @@ def test_an_unverified_suspensive_rule_is_shown_flagged_and_caps_nothing():
     (b,) = a.barriers
     assert "unverified rule" in b.sentence
     assert b.cap == "" and a.standing == ()
+
+
+def kyrgyz_case(appeal_outcome="pending", decided_on=None) -> PersonFacts:
+    return PersonFacts(
+        person_id="p",
+        detentions=(DetentionFact("d", date(2005, 5, 20), country="KG"),),
+        extraditions=(ExtraditionFact("e", "KG", "approved", date(2005, 5, 30),
+                                      requesting_state="UZ"),),
+        appeals=(AppealFact("a", "extradition_request", "e", "KG", lodged_on=date(2005, 6, 1),
+                            outcome=appeal_outcome, decided_on=decided_on),),
+        asylum_claims=(AsylumFact("c", "KG", lodged_on=date(2005, 5, 25)),),
+    )  # fmt: skip
+
+
+def test_where_haven_has_no_suspensive_rule_it_says_so_flagged_and_caps_nothing():
+    """Kyrgyzstan has no suspensive-effect row: the pending appeal and claim are each a line
+    saying Haven has no answer, flagged like an unverified rule; neither caps the level,
+    neither counts as standing, and the level is what the threats alone make it."""
+    day = date(2005, 6, 5)
+    a = risk.assess(risk.RiskFacts(facts=kyrgyz_case()), day)
+    claim, appeal = a.barriers  # in order of their dates
+    assert (appeal.kind, claim.kind) == ("no_rule", "no_rule")
+    assert appeal.sentence == (
+        "Haven has no rule on whether the appeal against the extradition decision lodged on "
+        "1 June 2005 suspends removal in Kyrgyzstan: check it yourself."
+    )
+    assert claim.sentence == (
+        "Haven has no rule on whether the pending asylum claim suspends removal in Kyrgyzstan: "
+        "check it yourself."
+    )
+    assert all(b.unverified and b.cap == "" and not b.stands for b in a.barriers)
+    assert a.standing == () and a.capped_from == ""
+    without = risk.assess(risk.RiskFacts(facts=replace(kyrgyz_case(), appeals=(),
+                                                        asylum_claims=())), day)  # fmt: skip
+    assert risk.level_rank(a.level) >= risk.level_rank(without.level)
+    # Every cap enabled and nothing lifting it: still caps nothing.
+    assert risk.assess(risk.RiskFacts(facts=kyrgyz_case()), day, caps={
+        "no_rule": barriers.CapSetting("no_rule", "none")}).level == a.level  # fmt: skip
+
+
+def test_the_end_of_a_line_saying_haven_has_no_rule_is_no_protection_lost():
+    before = risk.assess(risk.RiskFacts(facts=kyrgyz_case()), date(2005, 6, 5)).barriers_json()
+    decided = kyrgyz_case("rejected", date(2005, 6, 8))
+    after = barriers.find_barriers(decided, date(2005, 6, 9))
+    assert [b.kind for b in after] == ["no_rule"]  # the claim still pending
+    assert barriers.lost_barriers(before, after) == []
 
 
 def test_a_pending_state_asylum_claim_is_a_barrier_but_a_unhcr_one_never():

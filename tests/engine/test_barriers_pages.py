@@ -161,3 +161,54 @@ def test_a_pending_appeal_on_an_unverified_rule_shows_its_citation_and_flag_ever
     (row,) = [r for r in api["results"] if r["person"] == str(person.pk)]
     (barrier,) = row["barriers"]
     assert barrier["unverified"] and barrier["cap"] == "" and citation in barrier["citation"]
+
+
+@pytest.mark.parametrize("state", ["KG", "UZ", "TJ"])
+def test_where_haven_has_no_suspensive_rule_the_pages_say_so_flagged_and_nothing_is_held(
+    client_for, coordinator, state
+):
+    """No suspensive-effect row for the state: the pending appeal is not silently nothing.
+    The board, the person page and the API say Haven has no rule and to check it, flagged like
+    an unverified rule, in English and Russian; it holds nothing ("no barrier left")."""
+    person = PersonFactory()
+    DetentionFactory(person=person, started_on=date(2012, 1, 5))
+    extradition = ExtraditionRequestFactory(
+        person=person,
+        requested_state=state,
+        requesting_state="CN",
+        status="approved",
+        decided_on=date(2012, 4, 20),
+    )
+    AppealFactory(
+        person=person,
+        extradition_request=extradition,
+        country=state,
+        lodged_on=date(2012, 4, 25),
+        outcome="pending",
+    )
+    services.person_recompute(person_id=person.pk, today=DAY)
+    name = {"KG": "Kyrgyzstan", "UZ": "Uzbekistan", "TJ": "Tajikistan"}[state]
+    client = client_for(coordinator)
+    for url in ("/engine/board/", f"/persons/{person.pk}/"):
+        page = client.get(url).content.decode()
+        assert (
+            "Haven has no rule on whether the appeal against the extradition decision lodged on "
+            f"25 April 2012 suspends removal in {name}: check it yourself." in page
+        ), url
+        assert "no rule in Haven: does not lower the level" in page, url
+        assert "No barrier left." in page, url
+    russian = {"KG": "Кыргызстане", "UZ": "Узбекистане", "TJ": "Таджикистане"}[state]
+    client.cookies["django_language"] = "ru"
+    for url in ("/engine/board/", f"/persons/{person.pk}/"):
+        page = client.get(url).content.decode()
+        assert (
+            f"В Haven нет нормы о том, приостанавливает ли в {russian} высылку жалоба на "
+            "решение об экстрадиции, поданная 25 апреля 2012: проверьте сами." in page
+        ), url
+        assert "в Haven нет нормы: уровень не снижает" in page, url
+        assert "Защиты не осталось." in page, url
+    api = client.get("/api/engine/board/").json()
+    (row,) = [r for r in api["results"] if r["person"] == str(person.pk)]
+    (line,) = row["barriers"]
+    assert line["kind"] == "no_rule" and line["unverified"] and line["cap"] == ""
+    assert row["barriers_standing"] == 0 and row["level_without_barriers"] == ""
