@@ -134,7 +134,7 @@ def test_editing_a_rule_reaches_every_person_it_affects_at_once(
 
     monkeypatch.setattr(services, "RUN_CHUNK_SIZE", 2)  # three chunks
     with django_capture_on_commit_callbacks(execute=True):
-        rule = Rule.objects.get(code="kz.extr.appeal")
+        rule = Rule.objects.get(code="kz.extr.appeal.1997")  # 2011: the 1997 code
         rule.period_amount = 15
         rule.save()
 
@@ -142,7 +142,7 @@ def test_editing_a_rule_reaches_every_person_it_affects_at_once(
     run = RecomputeRun.objects.get()
     assert (run.reason, run.detail, run.status, run.chunks_total) == (
         "rule",
-        "kz.extr.appeal",
+        "kz.extr.appeal.1997",
         "done",
         3,
     )
@@ -167,7 +167,7 @@ def test_editing_a_risk_signal_reaches_every_person_it_affects_at_once(
 def test_a_calendar_adjustment_reaches_every_person_it_affects_at_once(
     eager, today, django_capture_on_commit_callbacks
 ):
-    Rule.objects.filter(code="kz.extr.appeal").update(roll_forward=True)  # no signal
+    Rule.objects.filter(code="kz.extr.appeal.1997").update(roll_forward=True)  # no signal
     persons = decided_in_kz(3)
     services.sweep(today=DAY)
     assert appeal_due_dates(persons) == {date(2011, 3, 25)}  # a Friday
