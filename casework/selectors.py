@@ -80,6 +80,15 @@ def manual_deadlines(person) -> list:
     )
 
 
+def rule_gaps(person) -> list:
+    """The person's facts Haven has no rule for (engine.RuleGap): the page says so instead
+    of showing nothing. One query."""
+    model = optional_model("engine", "RuleGap", "person", "event", "jurisdiction")
+    if model is None:
+        return []
+    return list(model.objects.filter(person=person).order_by("counted_from", "event"))
+
+
 def urgent_action_model():
     return optional_model("advocacy", "UrgentAction", "persons", "send_before", "status")
 

@@ -213,6 +213,7 @@ def person_detail(request, pk):
         "risk_available": selectors.risk_model() is not None,
         "deadlines": selectors.open_deadlines(by_source),
         "manual_deadlines": selectors.manual_deadlines(person),
+        "rule_gaps": selectors.rule_gaps(person),
         "deadlines_available": selectors.deadline_model() is not None,
         "detentions": list(person.detentions.select_related("facility")),
         "welfare_checks": list(person.welfare_checks.all()[:5]),

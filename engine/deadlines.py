@@ -560,3 +560,109 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                     ua.send_before,
                     f"send appeals before {fmt(ua.send_before)}",
                 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Where Haven has no rule: said, not silent
+# ---------------------------------------------------------------------------------------------
+
+# Decisions and orders a lawyer must act on within a period the law sets somewhere: when no
+# enabled rule in force covers one, the person page, "my deadlines" and the feed say so.
+GAP_EVENTS = (
+    Event.EXTRADITION_DECISION_NOTIFIED,
+    Event.ASYLUM_REFUSAL_NOTIFIED,
+    Event.REMOVAL_ORDER_NOTIFIED,
+    Event.OTHER_ADMIN_ACT_NOTIFIED,
+    Event.DETENTION_ORDERED,
+    Event.DETENTION_STARTED,
+    Event.COMPLAINT_TRANSMITTED,
+    Event.COMMITTEE_DECISION,
+)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A fact with no rule: `event` is what a rule would count from, `jurisdiction` the
+    country (or treaty body) it happened in, `placeholder` the code of a disabled or
+    period-less rule that marks the research as pending, if there is one."""
+
+    person_id: str
+    event: Event
+    source_type: str
+    source_id: str
+    jurisdiction: str
+    on: date
+    placeholder: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.event, self.source_type, self.source_id)
+
+
+def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
+    """Every fact in GAP_EVENTS, and every rejected appeal, that no enabled rule with a
+    period covers on its date, where the obligation is not met yet (an appeal lodged, a
+    detention ended). A rejected appeal is covered by a rule for the next instance of its
+    subject (or any court decision), or, when no higher appeal is recorded, by a treaty
+    body's window counted from the final domestic decision."""
+    live = [r for r in rules if r.enabled and r.period_amount is not None]
+    by_event: dict[Event, list[RuleSpec]] = defaultdict(list)
+    for rule in live:
+        by_event[rule.counts_from].append(rule)
+
+    def covered(events, occ: Occurrence) -> bool:
+        return any(_applies(r, occ) for e in events for r in by_event.get(e, ()))
+
+    def placeholder(events, occ: Occurrence) -> str:
+        pending = [
+            r.code
+            for r in rules
+            if r.counts_from in events
+            and (not r.enabled or r.period_amount is None)
+            and _applies(r, occ)
+        ]
+        return min(pending, default="")
+
+    gaps: dict[tuple, Gap] = {}
+
+    def add(event: Event, events, occ: Occurrence) -> None:
+        gap = Gap(
+            facts.person_id,
+            event,
+            occ.source_type,
+            occ.source_id,
+            occ.body or occ.country.upper(),
+            occ.on,
+            placeholder(events, occ),
+        )
+        gaps.setdefault(gap.key, gap)
+
+    for event in GAP_EVENTS:
+        for occ in _occurrences(event, facts):
+            if occ.met_on is None and not covered((event,), occ):
+                add(event, (event,), occ)
+
+    final = {o.source_id: o for o in _occurrences(Event.FINAL_DOMESTIC_DECISION, facts)}
+    for a in facts.appeals:
+        basis = _notified(a.notified_on, a.decided_on)
+        if a.outcome != "rejected" or basis is None:
+            continue
+        next_event = _NEXT_INSTANCE.get(appeal_subject(facts, a), Event.COURT_DECISION_NOTIFIED)
+        occ = Occurrence(
+            SOURCE_APPEAL,
+            a.id,
+            basis[0],
+            basis[1],
+            country=a.country,
+            met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
+            court_level=a.court_level,
+        )
+        if occ.met_on is not None:
+            continue
+        events = {Event.COURT_DECISION_NOTIFIED, next_event}
+        if covered(events, occ):
+            continue
+        if a.id in final and covered((Event.FINAL_DOMESTIC_DECISION,), final[a.id]):
+            continue
+        add(next_event, events, occ)
+    return sorted(gaps.values(), key=lambda g: (g.on, g.event, g.source_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from .kinds import KIND_LABELS, Kind
@@ -19,7 +20,7 @@ def feed_label(person) -> str:
     return person.case_number
 
 
-def deadlines_calendar(deadlines, *, host: str = "haven") -> bytes:
+def deadlines_calendar(deadlines, *, gaps=(), today=None, host: str = "haven") -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Haven//Deadlines//EN")
     cal.add("version", "2.0")
@@ -43,5 +44,23 @@ def deadlines_calendar(deadlines, *, host: str = "haven") -> bytes:
         alarm.add("description", str(KIND_LABELS[Kind(d.kind)]))
         alarm.add("trigger", timedelta(days=-1))
         event.add_component(alarm)
+        cal.add_component(event)
+    today = today or timezone.localdate()
+    no_rule, check = _("No rule in Haven"), _("check the deadline yourself")
+    for g in gaps:
+        # No due date to put it on: it stands on today (or the fact's day, if later) until a
+        # rule covers the fact or the appeal is lodged, updated in place (a stable uid).
+        day = max(g.counted_from, today)
+        event = Event()
+        event.add("uid", f"rulegap-{g.pk}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", f"{no_rule}: {feed_label(g.person)} [{check}]")
+        event.add(
+            "description",
+            f"{g.decision_label}, {g.counted_from.isoformat()}\n\n{g.message}",
+        )
+        event.add("status", "TENTATIVE")
         cal.add_component(event)
     return cal.to_ical()

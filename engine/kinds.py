@@ -163,3 +163,26 @@ CONFIDENCE_LABELS = {
 
 def choices(enum, labels) -> list[tuple[str, str]]:
     return [(member.value, labels[member]) for member in enum]
+
+
+# Names of the states and bodies of the region, for "no rule in Haven for this decision in …".
+STATE_LABELS = {
+    "KZ": _("Kazakhstan"),
+    "KG": _("Kyrgyzstan"),
+    "UZ": _("Uzbekistan"),
+    "RU": _("Russia"),
+    "TJ": _("Tajikistan"),
+    "TR": _("Turkey"),
+    "TM": _("Turkmenistan"),
+    "CN": _("China"),
+    "UA": _("Ukraine"),
+    "BY": _("Belarus"),
+    "AZ": _("Azerbaijan"),
+    "AF": _("Afghanistan"),
+}
+BODY_LABELS = {
+    "CAT": _("the UN Committee against Torture"),
+    "HRC": _("the UN Human Rights Committee"),
+    "ECTHR": _("the European Court of Human Rights"),
+    "OTHER": _("an international body"),
+}

@@ -301,20 +301,9 @@ def deadlines_for(
     """
     from django.db.models import Case, IntegerField, Value, When
 
-    from accounts.roles import Role, user_roles
-    from casework.access import person_visibility_q
-
     from .models import ACTIONABLE_STATUSES, Deadline
 
-    roles = user_roles(user)
-    qs = Deadline.objects.filter(person_visibility_q(user, "person"))
-    if scope != SCOPE_ALL and not roles & {Role.COORDINATOR, Role.ADMIN}:
-        mine = Q(pk__in=[])
-        if Role.LAWYER in roles:
-            mine |= Q(person__assigned_lawyer=user)
-        if Role.CASEWORKER in roles:
-            mine |= Q(person__assigned_caseworker=user)
-        qs = qs.filter(mine)
+    qs = _mine(Deadline.objects.all(), user, scope)
     wanted = list(statuses) or list(ACTIONABLE_STATUSES)
     qs = qs.filter(status__in=wanted)
     if kinds:
@@ -337,6 +326,37 @@ def deadlines_for(
         # PostgreSQL walks the due-date index instead of sorting all of a lawyer's deadlines.
         return qs.order_by("due_on", "kind", "id")
     return qs.order_by("urgency", "due_on", "kind", "id")
+
+
+def _mine(qs, user, scope: str):
+    """`qs` (rows with a `person`) through the visibility gate, and narrowed to the user's
+    persons unless scope is "all" or the user coordinates (see deadlines_for)."""
+    from accounts.roles import Role, user_roles
+    from casework.access import person_visibility_q
+
+    roles = user_roles(user)
+    qs = qs.filter(person_visibility_q(user, "person"))
+    if scope != SCOPE_ALL and not roles & {Role.COORDINATOR, Role.ADMIN}:
+        mine = Q(pk__in=[])
+        if Role.LAWYER in roles:
+            mine |= Q(person__assigned_lawyer=user)
+        if Role.CASEWORKER in roles:
+            mine |= Q(person__assigned_caseworker=user)
+        qs = qs.filter(mine)
+    return qs
+
+
+def gaps_for(user, *, scope: str = SCOPE_MINE, person_id=None, jurisdiction: str = ""):
+    """The facts with no rule (RuleGap) of the persons whose deadlines `deadlines_for` shows
+    the user, oldest first: beside the deadlines, so that a missing rule is not silence."""
+    from .models import RuleGap
+
+    qs = _mine(RuleGap.objects.all(), user, scope)
+    if person_id:
+        qs = qs.filter(person_id=person_id)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction__iexact=jurisdiction)
+    return qs.select_related("person").order_by("counted_from", "event", "id")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from .alerts import (
     ua_draft_link,
 )
 from .calendar import WorkCalendar
-from .deadlines import ComputedDeadline
+from .deadlines import ComputedDeadline, Gap, find_gaps
 from .facts import PersonFacts, RuleSpec
 from .kinds import KIND_LABELS, Kind
 from .models import (
@@ -48,6 +48,7 @@ from .models import (
     RiskSignal,
     RiskThreshold,
     Rule,
+    RuleGap,
     RunStatus,
     SuspensiveEffect,
     hash_token,
@@ -299,6 +300,53 @@ def _store_agenda(person_ids: Sequence, moments: dict[str, date | None], *, toda
         )
 
 
+def _store_gaps(person_ids: Sequence, gaps: dict[str, list[Gap]], *, now) -> None:
+    """The facts no rule covers (engine.deadlines.find_gaps), reconciled: one query when
+    nothing changed, three at most. A gap whose fact moved is a new row."""
+
+    def key(pid, event, source_type, source_id, jurisdiction, on, placeholder):
+        return (str(pid), event, source_type, source_id, jurisdiction, on, placeholder)
+
+    stored = {
+        key(*row[1:]): row[0]
+        for row in selectors.persons_rows(RuleGap.objects, person_ids).values_list(
+            "id",
+            "person_id",
+            "event",
+            "source_type",
+            "source_id",
+            "jurisdiction",
+            "counted_from",
+            "placeholder_code",
+        )
+        if str(row[1]) in gaps  # not a person created in the range meanwhile
+    }
+    wanted = {
+        key(pid, g.event, g.source_type, g.source_id, g.jurisdiction, g.on, g.placeholder): g
+        for pid, found in gaps.items()
+        for g in found
+    }
+    stale = [pk for k, pk in stored.items() if k not in wanted]
+    if stale:
+        RuleGap.objects.filter(pk__in=stale).delete()
+    new = [
+        RuleGap(
+            person_id=k[0],
+            event=g.event,
+            source_type=g.source_type,
+            source_id=g.source_id,
+            jurisdiction=g.jurisdiction,
+            counted_from=g.on,
+            placeholder_code=g.placeholder,
+            computed_at=now,
+        )
+        for k, g in wanted.items()
+        if k not in stored
+    ]
+    if new:
+        RuleGap.objects.bulk_create(new)
+
+
 # ---------------------------------------------------------------------------------------------
 # A recompute of everyone, cut into chunks that any number of workers take
 # ---------------------------------------------------------------------------------------------
@@ -420,6 +468,9 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
             for pid, f in facts.items()
         },
         today=today,
+    )
+    _store_gaps(
+        person_ids, {pid: find_gaps(f, rulebook.specs) for pid, f in facts.items()}, now=now
     )
     new_rows = _store_assessments(person_ids, assessments, facts, today=today, now=now)
     result.assessed = len(new_rows)

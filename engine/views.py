@@ -59,12 +59,24 @@ def deadline_list(request):
     # the first page already holds what is overdue and due within the week.
     page = Paginator(deadlines, DEADLINES_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    record_read(user=request.user, objects=shown, channel="page", path=request.path)
     tokens = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    # Facts with no rule (a decision in a state Haven has no rule for): listed whatever the
+    # kind and status filters, which are about deadlines; the person and place filters apply.
+    gaps = list(
+        selectors.gaps_for(
+            request.user,
+            scope=filters["scope"],
+            person_id=filters["person_id"],
+            jurisdiction=filters["jurisdiction"],
+        )[:GAPS_SHOWN]
+    )
+    record_read(user=request.user, objects=shown + gaps, channel="page", path=request.path)
     return render(
         request,
         "engine/deadlines.html",
         {
+            "rule_gaps": gaps,
+            "gaps_cut": len(gaps) == GAPS_SHOWN,
             "rows": _deadline_rows(shown, today=today),
             "page": page,
             # The filters as the form sent them, for the pager's links.
@@ -82,6 +94,7 @@ def deadline_list(request):
 
 
 DEADLINES_PAGE_SIZE = 100
+GAPS_SHOWN = 200
 DEADLINE_FILTER_PARAMS = ("kind", "status", "jurisdiction", "scope", "person")
 
 ROW_FIELDS = (
@@ -182,9 +195,10 @@ def calendar_feed(request, token: str):
     CalendarToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
     today = timezone.localdate()
     deadlines = list(selectors.deadlines_for(found.user, today=today)[:PAGE_LIMIT])
-    record_read(user=found.user, objects=deadlines, channel="feed", path="/engine/calendar/")
+    gaps = list(selectors.gaps_for(found.user)[:GAPS_SHOWN])
+    record_read(user=found.user, objects=deadlines + gaps, channel="feed", path="/engine/calendar/")
     response = HttpResponse(
-        deadlines_calendar(deadlines, host=request.get_host()),
+        deadlines_calendar(deadlines, gaps=gaps, today=today, host=request.get_host()),
         content_type="text/calendar; charset=utf-8",
     )
     response["Cache-Control"] = "private, no-store"

@@ -11,6 +11,7 @@ from .deadlines import (
     Reminder,
     hash_token,
 )
+from .gaps import RuleGap
 from .manual import ManualDeadline
 from .risk import (
     BarrierKind,
@@ -53,6 +54,7 @@ __all__ = [
     "DeadlineStatus",
     "Reminder",
     "Rule",
+    "RuleGap",
     "RuleVerification",
     "hash_token",
 ]
