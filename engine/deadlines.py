@@ -637,10 +637,24 @@ def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
         )
         gaps.setdefault(gap.key, gap)
 
+    # A deportation or an expulsion is also covered by a rule for its own route (Russia
+    # appeals the two differently: KAS RF and KoAP RF 30.3).
+    removal_route = {
+        o.id: (
+            Event.EXPULSION_ORDER_NOTIFIED
+            if o.kind == "expulsion"
+            else Event.DEPORTATION_ORDER_NOTIFIED
+        )
+        for o in facts.removal_orders
+        if o.kind in ("expulsion", "deportation")
+    }
     for event in GAP_EVENTS:
         for occ in _occurrences(event, facts):
-            if occ.met_on is None and not covered((event,), occ):
-                add(event, (event,), occ)
+            events: tuple[Event, ...] = (event,)
+            if event == Event.REMOVAL_ORDER_NOTIFIED and occ.source_id in removal_route:
+                events = (event, removal_route[occ.source_id])
+            if occ.met_on is None and not covered(events, occ):
+                add(event, events, occ)
 
     final = {o.source_id: o for o in _occurrences(Event.FINAL_DOMESTIC_DECISION, facts)}
     for a in facts.appeals:
@@ -662,7 +676,13 @@ def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
         events = {Event.COURT_DECISION_NOTIFIED, next_event}
         if covered(events, occ):
             continue
-        if a.id in final and covered((Event.FINAL_DOMESTIC_DECISION,), final[a.id]):
+        if a.id in final and any(
+            _applies(r, final[a.id])
+            for r in by_event.get(Event.FINAL_DOMESTIC_DECISION, ())
+            # The HRC's five years (rule 99(c)) is no answer to the next instance: only a
+            # window a lawyer must meet next (the ECtHR's, a constitutional application).
+            if r.kind != Kind.TREATY_APPLICATION
+        ):
             continue
         add(next_event, events, occ)
     return sorted(gaps.values(), key=lambda g: (g.on, g.event, g.source_id))
