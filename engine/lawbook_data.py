@@ -980,6 +980,38 @@ RULES += [
 RULES += [
     # ------------------------------------------------------------------ Turkey
     dict(
+        code="tr.extr.appeal",
+        family="tr.extr.appeal",
+        jurisdiction="TR",
+        countries="TR",
+        kind="appeal_extradition",
+        description="Objection against the court's decision that the extradition is admissible",
+        counts_from="extradition_decision_notified",
+        period_amount=7,
+        unit="days",
+        calendar="TR",
+        roll_forward=True,
+        citation="Law No. 6706 on International Judicial Cooperation in Criminal Matters Art. 18; CMK (Law 5271) Art. 268(1)",
+        counting_citation=(
+            "CMK Art. 39(1): 'Gün ile belirlenen süreler, tebligatın yapıldığının ertesi günü işlemeye "
+            "başlar'; (4): 'Son gün bir tatile rastlarsa süre, tatilin ertesi günü biter'"
+        ),
+        operative_words=NOT_READ
+        + " (seven days from notification for an objection under CMK Art. 268(1) against the heavy penal court's admissibility decision)",
+        source_url="https://sanalhukuk.org/2020/12/05/ceza-hukukunda-sureler-nasil-hesaplanir/",
+        source_title="Ceza hukukunda süreler nasıl hesaplanır (CMK Art. 39 quoted; Art. 268 not read)",
+        source_date="2026-12-03",
+        confidence="U",
+        notes="The Minister of Justice decides on surrender after the court; that decision goes to the administrative court (not computed).",
+        examples=[
+            ex(
+                "2026-05-21",
+                "2026-06-01",
+                "Notified Thursday 21 May 2026: seven days from the next day end Thursday 28 May, in Kurban Bayramı (27-30 May); the period ends the day after the holiday and the weekend, Monday 1 June (CMK Art. 39(4)).",
+            ),
+        ],
+    ),
+    dict(
         code="tr.deport.appeal",
         family="tr.deport.appeal",
         jurisdiction="TR",
@@ -1109,7 +1141,7 @@ RULES += [
         jurisdiction="TR",
         countries="TR",
         kind="appeal_asylum",
-        description="Action against a refusal in the accelerated procedure or as inadmissible (LFIP Arts. 72, 79)",
+        description="Action against the refusal of international protection: 15 days if it was decided in the accelerated procedure or found inadmissible (LFIP Arts. 72, 79), else 30",
         counts_from="asylum_refusal_notified",
         period_amount=15,
         unit="days",
@@ -1123,7 +1155,7 @@ RULES += [
         source_title="Uluslararası Koruma Talebinin Reddi Kararına İtiraz ve Dava Açma Süresi (periods by ground of refusal)",
         source_date=READ,
         confidence="U",
-        notes="Shown beside the thirty-day rule because the record does not say whether the refusal was accelerated: the earlier date is the one to meet if it was.",
+        notes="The record does not say whether the refusal was accelerated, and the engine shows the earlier of two deadlines of one kind for one refusal: this one, not tr.ip.appeal's thirty days. Check the decision: if it is a regular refusal, thirty days (tr.ip.appeal).",
         examples=[
             ex(
                 "2026-03-05",

@@ -31,6 +31,12 @@ SHIPPED = [
         {"code": "ru.detention.appeal"},
     ),
     ("advocacy.migrations.0002_letter_templates", "ship", "advocacy.LetterTemplate", {}),
+    (
+        "engine.migrations.0167_calendar_adjustments_2026",
+        "forwards",
+        "engine.CalendarAdjustment",
+        {"calendar": "TJ", "day": "2026-01-10"},
+    ),
 ]
 
 

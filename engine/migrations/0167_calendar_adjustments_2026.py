@@ -71,6 +71,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("engine", "0162_rule_gaps"),]
+    dependencies = [("engine", "0162_rule_gaps")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -260,5 +260,7 @@ def test_the_agenda_sweep_gives_what_recomputing_everyone_every_day_gives(
     assert len(last["alerts"]) > len(first["alerts"]) + 20
     assert len(last["assessments"]) > len(first["assessments"]) + 10
     assert {d[6] for d in last["deadlines"]} >= {"open", "missed", "met"}
-    # ...and the agenda recomputed a fraction of what every day did.
-    assert recomputed_b < recomputed_a * 0.6
+    # ...and the agenda recomputed a fraction of what every day did. (0.65, not 0.6, since
+    # the lawbook of issue 16 gives the region's persons more deadlines, each a due day the
+    # agenda wakes for: 1654 of 2727 with seed 17.)
+    assert recomputed_b < recomputed_a * 0.65

@@ -131,3 +131,25 @@ def test_hrc_views_follow_up_is_180_days():
     assert by_kind(facts, date(2025, 7, 19), "views_followup") == [
         ("hrc.followup", date(2026, 1, 14))
     ]
+
+
+@pytest.mark.parametrize("state", ["KZ", "KG", "UZ", "RU", "TJ", "TR"])
+@pytest.mark.parametrize("kind", ["appeal_extradition", "appeal_asylum"])
+def test_each_state_of_the_region_has_its_extradition_and_asylum_appeal_rules(state, kind):
+    from engine.models import Rule
+
+    rows = Rule.objects.filter(jurisdiction=state, kind=kind)
+    assert rows.exists(), f"no {kind} rule for {state}"
+    for row in rows:
+        # Primary or flagged: a rule not read in its text says so wherever it shows.
+        assert row.citation and (row.confidence != "U" or row.is_unverified), row.code
+
+
+@pytest.mark.parametrize(
+    "body,kind",
+    [("ECTHR", "ecthr_application"), ("CAT", "treaty_application"), ("HRC", "treaty_application")],
+)
+def test_each_treaty_body_has_its_application_window(body, kind):
+    from engine.models import Rule
+
+    assert Rule.objects.filter(jurisdiction=body, kind=kind).exists()

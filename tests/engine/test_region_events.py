@@ -68,3 +68,20 @@ def test_an_appeal_against_a_detention_counts_in_the_detentions_country():
     )
     spec = rule(Event.DETENTION_APPEAL_LODGED, Kind.COURT_DECISION_DUE, 5, Unit.DAYS, ("TR",))
     assert due(facts, spec) == [("a", date(2026, 1, 14))]
+
+
+def test_a_russian_expulsion_or_deportation_is_not_a_gap_when_its_route_has_a_rule():
+    from engine.deadlines import find_gaps
+
+    facts = PersonFacts(
+        "p",
+        removal_orders=(
+            RemovalFact("exp", "RU", date(2025, 12, 3), "expulsion", date(2025, 12, 4)),
+            RemovalFact("dep", "RU", date(2025, 12, 1), "deportation", date(2025, 12, 2)),
+        ),
+    )
+    expulsion_only = [rule(Event.EXPULSION_ORDER_NOTIFIED)]
+    # The expulsion is covered by its KoAP rule; the deportation has no rule: one gap.
+    assert [g.source_id for g in find_gaps(facts, expulsion_only)] == ["dep"]
+    both = expulsion_only + [rule(Event.DEPORTATION_ORDER_NOTIFIED)]
+    assert find_gaps(facts, both) == []

@@ -121,7 +121,10 @@ def frozen():
 
 @pytest.fixture
 def bishkek(db, frozen, lawyer):
-    """A person whose extradition to Uzbekistan a Kyrgyz prosecutor approved: no KG rule."""
+    """A person whose extradition to Uzbekistan a Kyrgyz prosecutor approved, with the
+    Kyrgyz rule back to the placeholder it was before the lawbook (issue 16b ships a flagged
+    one): a state without a rule."""
+    Rule.objects.filter(code="kg.extr.appeal").update(enabled=False, period_amount=None)
     person = PersonFactory(assigned_lawyer=lawyer)
     ExtraditionRequestFactory(
         person=person,

@@ -46,7 +46,10 @@ def test_recompute_creates_the_appeal_deadline_with_rule_and_why():
     (d,) = live(person)
     assert d.due_on == date(2011, 3, 25)
     assert d.status == "open"
-    assert d.rule.code == "kz.extr.appeal" and d.citation == "CPC RK 2014 Art. 592(1)"
+    assert (
+        d.rule.code == "kz.extr.appeal.1997"
+        and d.citation == "CPC RK 1997 (chapter on extradition; article not identified)"
+    )
     assert "notified on 15 March 2011" in d.why
 
 
@@ -220,7 +223,7 @@ def test_new_deadlines_and_their_history_are_written_as_simple_history_writes_th
     and a description with a tab, a backslash and a line break survives the COPY."""
     if vendor != connection.vendor:
         monkeypatch.setattr(connection, "vendor", "sqlite-like")
-    Rule.objects.filter(code="kz.extr.appeal").update(
+    Rule.objects.filter(code="kz.extr.appeal.1997").update(
         description="Appeal\tagainst the \\ decree\nof the Prosecutor General"
     )
     person = PersonFactory()

@@ -181,7 +181,7 @@ def test_person_page_shows_names_deadlines_and_the_timeline(lawyer, client_for):
     person_recompute(person_id=person.pk, today=timezone.localdate())
     page = client_for(lawyer).get(reverse("casework:person", args=[person.pk])).content.decode()
     assert "Абдуллаев Рустам" in page and "Rustam Abdullaev" in page
-    assert "CPC RK 2014 Art. 592(1)" in page  # the deadline's citation
+    assert "CPC RK 1997" in page  # the deadline's citation (a 2010 decision: the 1997 code)
     assert f'id="extradition-{extradition.pk}"' in page
     timeline = page.split('id="h-timeline"')[1]
     assert "extradition request added" in timeline
