@@ -171,9 +171,9 @@ def _rules_changed(sender, instance, raw=False, **kwargs):
     if name == "Rule":
         edit = {"rule": instance.pk}
     elif name == "CalendarAdjustment":
-        days = {(instance.calendar, instance.day.isoformat())}
+        days = {(instance.calendar, str(instance.day))}
         if stored is not None:
-            days.add((stored.calendar, stored.day.isoformat()))
+            days.add((stored.calendar, str(stored.day)))
         edit = {"calendar_days": sorted([code, day] for code, day in days)}
     elif name == "RiskSignal" and kwargs.get("signal") is post_save and stored is not None:
         if all(getattr(stored, f) == getattr(instance, f) for f in _SIGNAL_FIRING):
