@@ -627,6 +627,9 @@ def find_gaps(
     event_of = {r.code: str(r.counts_from) for r in rules}
     given: dict[tuple[str, str], set[str]] = defaultdict(set)
     for d in deadlines:
+        if d.kind == Kind.TREATY_APPLICATION:
+            # The HRC's five years (rule 99(c)) is no answer to a missing next instance.
+            continue
         given[(d.source_type, d.source_id)].add(event_of.get(d.rule_code, ""))
 
     def placeholder(events: set[str], occ: Occurrence) -> str:

@@ -20,7 +20,7 @@ def test_docs_rules_md_is_up_to_date():
 
 def test_the_check_fails_once_a_rule_changes():
     call_command("rules_doc", "--check")
-    Rule.objects.filter(code="kz.extr.appeal").update(in_force_from=date(2015, 1, 1))
+    Rule.objects.filter(code="kz.extr.appeal").update(in_force_from=date(2016, 1, 1))
     with pytest.raises(CommandError, match="out of date"):
         call_command("rules_doc", "--check")
 
@@ -28,7 +28,9 @@ def test_the_check_fails_once_a_rule_changes():
 def test_each_row_says_period_counting_force_confidence_and_source():
     text = rulesdoc.current()
     row = next(line for line in text.splitlines() if line.startswith("| `ru.appeal.general.pre"))
-    assert "10 days" in row and "CPC RF Art. 389.4" in row and "2022-12-28" in row
+    assert (
+        "10 days" in row and "CPC RF Art. 389.4" in row and "2023-01-08" in row
+    )  # 608-FZ in force 9 January 2023
     assert "day after" in row and "yes (RU)" in row
-    placeholder = next(line for line in text.splitlines() if "`kg.extr.appeal`" in line)
+    placeholder = next(line for line in text.splitlines() if "`kz.extr.arrest`" in line)
     assert "none (placeholder)" in placeholder and "U (unverified)" in placeholder
