@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .kinds import KIND_LABELS, Confidence, Kind
 from .models import (
     Alert,
     AlertPreference,
@@ -198,6 +199,62 @@ class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # disable a rule instead: deadlines keep pointing at it
+
+    change_list_template = "admin/engine/rule/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        coverage = path(
+            "coverage/",
+            self.admin_site.admin_view(self.coverage_view),
+            name="engine_rule_coverage",
+        )
+        return [coverage, *super().get_urls()]
+
+    def coverage_view(self, request):
+        """Rules by decision kind and jurisdiction, with their confidence; an empty cell is a
+        gap: Haven has no rule there (a fact of that kind shows "no rule in Haven")."""
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        from .rulesdoc import ORDER, period_text
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rules = list(Rule.objects.order_by("code"))
+        places = [p for p in ORDER if any(r.jurisdiction.upper() == p for r in rules)]
+        places += sorted({r.jurisdiction.upper() for r in rules} - set(places))
+        cells: dict[tuple[str, str], list] = {}
+        for rule in rules:
+            rule.period_label = period_text(rule)
+            rule.live = rule.enabled and rule.period_amount is not None
+            cells.setdefault((rule.kind, rule.jurisdiction.upper()), []).append(rule)
+        rows = [
+            {"label": KIND_LABELS[kind], "cells": [cells.get((kind, p), []) for p in places]}
+            for kind in Kind
+        ]
+        confidence = [
+            {
+                "place": p,
+                "counts": [
+                    sum(1 for r in rules if r.jurisdiction.upper() == p and r.confidence == c)
+                    for c in Confidence
+                ],
+                "gaps": sum(1 for row in rows if not any(r.live for r in row["cells"][i])),
+            }
+            for i, p in enumerate(places)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rules by jurisdiction and decision kind"),
+            "opts": self.model._meta,
+            "places": places,
+            "rows": rows,
+            "confidence_levels": [c.value for c in Confidence],
+            "confidence": confidence,
+        }
+        return TemplateResponse(request, "admin/engine/rule/coverage.html", context)
 
 
 @admin.register(Deadline)

@@ -527,17 +527,29 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
 # ---------------------------------------------------------------------------------------------
 
 # Decisions and orders a lawyer must act on within a period the law sets somewhere: when no
-# enabled rule in force covers one, the person page, "my deadlines" and the feed say so.
-GAP_EVENTS = (
-    Event.EXTRADITION_DECISION_NOTIFIED,
-    Event.ASYLUM_REFUSAL_NOTIFIED,
-    Event.REMOVAL_ORDER_NOTIFIED,
-    Event.OTHER_ADMIN_ACT_NOTIFIED,
-    Event.DETENTION_ORDERED,
-    Event.DETENTION_STARTED,
-    Event.COMPLAINT_TRANSMITTED,
-    Event.COMMITTEE_DECISION,
+# enabled rule in force gives a deadline for one, the person page, "my deadlines" and the
+# feed say so. Given by value, so that events another change adds join when they exist.
+_GAP_EVENT_VALUES = (
+    "extradition_decision_notified",
+    "asylum_refusal_notified",
+    "removal_order_notified",
+    "other_admin_act_notified",
+    "detention_ordered",
+    "detention_started",
+    "immigration_detention_started",
+    "complaint_transmitted",
+    "committee_decision",
 )
+GAP_EVENTS = tuple(Event(v) for v in _GAP_EVENT_VALUES if v in Event._value2member_map_)
+# A fact of one of these events is covered by a deadline from any event of its group: a
+# removal order by a rule for its route (deportation or expulsion) as well.
+_COVERED_BY = {
+    "removal_order_notified": {
+        "removal_order_notified",
+        "deportation_order_notified",
+        "expulsion_order_notified",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -559,25 +571,28 @@ class Gap:
         return (self.event, self.source_type, self.source_id)
 
 
-def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
-    """Every fact in GAP_EVENTS, and every rejected appeal, that no enabled rule with a
-    period covers on its date, where the obligation is not met yet (an appeal lodged, a
-    detention ended). A rejected appeal is covered by a rule for the next instance of its
-    subject (or any court decision), or, when no higher appeal is recorded, by a treaty
-    body's window counted from the final domestic decision."""
-    live = [r for r in rules if r.enabled and r.period_amount is not None]
-    by_event: dict[Event, list[RuleSpec]] = defaultdict(list)
-    for rule in live:
-        by_event[rule.counts_from].append(rule)
+def find_gaps(
+    facts: PersonFacts,
+    rules: Sequence[RuleSpec],
+    deadlines: Sequence[ComputedDeadline] | None = None,
+) -> list[Gap]:
+    """Every fact of GAP_EVENTS, and every rejected appeal, for which the rules give no
+    deadline (`deadlines`: what compute_deadlines gave for these facts and rules), where the
+    obligation is not met yet (an appeal lodged, a detention ended). A rejected appeal is
+    covered by a deadline for the next instance (any court decision, or its subject's), or,
+    when no higher appeal is recorded, by a treaty body's window from the final decision."""
+    if deadlines is None:
+        deadlines = compute_deadlines(facts, rules, date.min)
+    event_of = {r.code: str(r.counts_from) for r in rules}
+    given: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for d in deadlines:
+        given[(d.source_type, d.source_id)].add(event_of.get(d.rule_code, ""))
 
-    def covered(events, occ: Occurrence) -> bool:
-        return any(_applies(r, occ) for e in events for r in by_event.get(e, ()))
-
-    def placeholder(events, occ: Occurrence) -> str:
+    def placeholder(events: set[str], occ: Occurrence) -> str:
         pending = [
             r.code
             for r in rules
-            if r.counts_from in events
+            if str(r.counts_from) in events
             and (not r.enabled or r.period_amount is None)
             and _applies(r, occ)
         ]
@@ -585,7 +600,9 @@ def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
 
     gaps: dict[tuple, Gap] = {}
 
-    def add(event: Event, events, occ: Occurrence) -> None:
+    def check(event: Event, events: set[str], occ: Occurrence) -> None:
+        if occ.met_on is not None or given[(occ.source_type, occ.source_id)] & events:
+            return
         gap = Gap(
             facts.person_id,
             event,
@@ -598,16 +615,19 @@ def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
         gaps.setdefault(gap.key, gap)
 
     for event in GAP_EVENTS:
+        events = _COVERED_BY.get(str(event), {str(event)})
         for occ in _occurrences(event, facts):
-            if occ.met_on is None and not covered((event,), occ):
-                add(event, (event,), occ)
+            check(event, events, occ)
 
-    final = {o.source_id: o for o in _occurrences(Event.FINAL_DOMESTIC_DECISION, facts)}
+    higher = {a.target_id for a in facts.appeals if a.target_kind == "lower_appeal"}
     for a in facts.appeals:
         basis = _notified(a.notified_on, a.decided_on)
         if a.outcome != "rejected" or basis is None:
             continue
         next_event = _NEXT_INSTANCE.get(appeal_subject(facts, a), Event.COURT_DECISION_NOTIFIED)
+        events = {str(Event.COURT_DECISION_NOTIFIED), str(next_event)}
+        if a.id not in higher:
+            events.add(str(Event.FINAL_DOMESTIC_DECISION))
         occ = Occurrence(
             SOURCE_APPEAL,
             a.id,
@@ -617,12 +637,5 @@ def find_gaps(facts: PersonFacts, rules: Sequence[RuleSpec]) -> list[Gap]:
             met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
             court_level=a.court_level,
         )
-        if occ.met_on is not None:
-            continue
-        events = {Event.COURT_DECISION_NOTIFIED, next_event}
-        if covered(events, occ):
-            continue
-        if a.id in final and covered((Event.FINAL_DOMESTIC_DECISION,), final[a.id]):
-            continue
-        add(next_event, events, occ)
+        check(next_event, events, occ)
     return sorted(gaps.values(), key=lambda g: (g.on, g.event, g.source_id))

@@ -470,7 +470,9 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
         today=today,
     )
     _store_gaps(
-        person_ids, {pid: find_gaps(f, rulebook.specs) for pid, f in facts.items()}, now=now
+        person_ids,
+        {pid: find_gaps(f, rulebook.specs, computed[pid]) for pid, f in facts.items()},
+        now=now,
     )
     new_rows = _store_assessments(person_ids, assessments, facts, today=today, now=now)
     result.assessed = len(new_rows)

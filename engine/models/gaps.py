@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from engine.kinds import BODY_LABELS, EVENT_LABELS, STATE_LABELS, Event, choices
+from engine.kinds import BODY_LABELS, EVENT_LABELS, STATE_LABELS, Event
 
 
 class RuleGap(models.Model):
@@ -17,7 +17,12 @@ class RuleGap(models.Model):
     person = models.ForeignKey(
         "casework.Person", on_delete=models.CASCADE, related_name="rule_gaps"
     )
-    event = models.CharField(_("decision"), max_length=40, choices=choices(Event, EVENT_LABELS))
+    # No choices: the engine writes it, and a new event must not need a migration here.
+    event = models.CharField(
+        _("decision"),
+        max_length=40,
+        help_text=_("What a rule would count from (engine.kinds.Event)."),
+    )
     source_type = models.CharField(_("source fact type"), max_length=50)
     source_id = models.CharField(_("source fact"), max_length=64)
     jurisdiction = models.CharField(_("jurisdiction or body"), max_length=10, blank=True)
@@ -45,7 +50,10 @@ class RuleGap(models.Model):
 
     @property
     def decision_label(self) -> str:
-        return str(EVENT_LABELS.get(self.event, self.event))
+        try:
+            return str(EVENT_LABELS[Event(self.event)])
+        except ValueError:
+            return self.event
 
     @property
     def message(self) -> str:

@@ -226,3 +226,23 @@ def test_a_rejected_appeal_recorded_by_a_lawyer_gives_the_next_instance_or_says_
     assert deadline.due_on == date(2026, 3, 18)  # 3 March + 15 days
     (gap,) = RuleGap.objects.filter(person=person)
     assert (gap.event, gap.jurisdiction) == ("extradition_appeal_rejected", "KG")
+
+
+def test_a_removal_order_is_covered_only_where_a_rule_gives_it_a_deadline():
+    from engine.facts import RemovalFact
+
+    rule = RuleSpec(
+        code="tr.deport.appeal",
+        kind=Kind.APPEAL_REMOVAL,
+        counts_from=Event.REMOVAL_ORDER_NOTIFIED,
+        description="Appeal",
+        period_amount=7,
+        countries=frozenset({"TR"}),
+    )
+    on = date(2026, 3, 2)
+    tr = PersonFacts("p", removal_orders=(RemovalFact("o", "TR", on, "deportation", on),))
+    assert find_gaps(tr, [rule]) == []
+    uz = PersonFacts("p", removal_orders=(RemovalFact("o", "UZ", on, "deportation", on),))
+    assert [(g.event, g.jurisdiction) for g in find_gaps(uz, [rule])] == [
+        (Event.REMOVAL_ORDER_NOTIFIED, "UZ")
+    ]
