@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -31,7 +31,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Alert, AlertKind, AlertPreference, DeliveryStatus, Digest
 
@@ -57,6 +57,7 @@ class AlertSpec:
     link: str = ""
     action_link: str = ""
     audience: str = AUDIENCE_ALL
+    message: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 def ua_draft_link(person_id) -> str:
@@ -116,6 +117,7 @@ def alerts_create(
         if person is None:
             continue
         subject = spec.subject.replace("{case}", person["case_number"])[:300]
+        message = _with_case(spec.message, person["case_number"])
         for user_id in recipients(person, directory, spec.audience):
             by_email = immediate.get(user_id, True) or spec.level == "imminent"
             rows.append(
@@ -127,6 +129,7 @@ def alerts_create(
                     level=spec.level,
                     subject=subject,
                     body=spec.body,
+                    message=message,
                     link=spec.link,
                     action_link=spec.action_link,
                     email_status=DeliveryStatus.PENDING if by_email else DeliveryStatus.SKIPPED,
@@ -136,6 +139,39 @@ def alerts_create(
         Alert.objects.bulk_create(rows, ignore_conflicts=True)
         transaction.on_commit(_enqueue_outbox)
     return len(rows)
+
+
+def _with_case(message: dict, case_number: str) -> dict:
+    if not message or "subject" not in message:
+        return message
+    subject = message["subject"]
+    return {**message, "subject": {**subject, "args": {**subject.get("args", {}),
+                                                       "case": case_number}}}  # fmt: skip
+
+
+def alert_subject(alert) -> str:
+    """The alert's subject in the active language (its English if it has no message)."""
+    return _said(alert.message.get("subject") if alert.message else None, alert.subject)
+
+
+def alert_body(alert) -> str:
+    """The alert's body in the active language, line by line (its English if none)."""
+    lines = (alert.message or {}).get("lines")
+    if not lines:
+        return alert.body
+    return "\n".join(_said(line, "") for line in lines)
+
+
+def _said(message: dict | None, fallback: str) -> str:
+    from .templatetags.risk_barriers import READER
+    from .wording import say
+
+    if not message or not message.get("text"):
+        return fallback
+    try:
+        return say(message["text"], message.get("args") or {}, READER)
+    except (KeyError, TypeError, ValueError):
+        return fallback or say(message["text"], message.get("args") or {})
 
 
 def _enqueue_outbox() -> None:
@@ -190,10 +226,13 @@ def alert_email_deliver(*, alert_id, now: datetime | None = None) -> str:
     if not alert.recipient.email or not alert.recipient.is_active:
         mine.update(email_status=DeliveryStatus.SKIPPED, email_error="no e-mail address")
         return DeliveryStatus.SKIPPED
+    # In the site's language: a user has no language preference of their own (accounts).
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, text = alert_subject(alert), _email_text(alert)
     try:
         send_mail(
-            f"[Haven] {alert.subject}",
-            _email_text(alert),
+            f"[Haven] {subject}",
+            text,
             settings.DEFAULT_FROM_EMAIL,
             [alert.recipient.email],
         )
@@ -224,7 +263,7 @@ def alerts_outbox_drain(*, now: datetime | None = None, limit: int = 500) -> int
 
 def _email_text(alert: Alert) -> str:
     base = getattr(settings, "HAVEN_BASE_URL", "").rstrip("/")
-    lines = [alert.subject, "", alert.body, ""]
+    lines = [alert_subject(alert), "", alert_body(alert), ""]
     if alert.link:
         lines.append(f"Open in Haven: {base}{alert.link}")
     if alert.action_link:
@@ -387,6 +426,8 @@ __all__ = [
     "alerts_create",
     "alerts_mark_read",
     "alerts_outbox_drain",
+    "alert_body",
+    "alert_subject",
     "digests_send_due",
     "inbox_for",
     "unread_count",

@@ -264,6 +264,9 @@ class AlertSerializer(serializers.ModelSerializer):
     )
     read = serializers.BooleanField(source="is_read", read_only=True)
     email_failed = serializers.BooleanField(read_only=True)
+    # In the request's language (Accept-Language), like the inbox.
+    subject = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
 
     class Meta:
         model = Alert
@@ -287,6 +290,12 @@ class AlertSerializer(serializers.ModelSerializer):
             "email_error",
         ]
         read_only_fields = fields
+
+    def get_subject(self, alert) -> str:
+        return alerts.alert_subject(alert)
+
+    def get_body(self, alert) -> str:
+        return alerts.alert_body(alert)
 
 
 class AlertList(generics.ListAPIView):

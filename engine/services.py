@@ -53,6 +53,7 @@ from .models import (
     SuspensiveEffect,
     hash_token,
 )
+from .wording import N_, say
 
 log = logging.getLogger(__name__)
 
@@ -612,9 +613,32 @@ def _urgent_action_issued(facts: PersonFacts) -> bool:
     return any(ua.status in selectors.ISSUED_UA_STATUSES for ua in facts.urgent_actions)
 
 
+def _item(said: dict) -> dict:
+    """A line of an alert listing a stored reason or barrier: its own message and arguments
+    when it has them, its English sentence otherwise."""
+    if said.get("text"):
+        item = {"msg": said["text"], "args": said.get("args") or {}}
+    else:
+        item = said.get("sentence", "")
+    return {"text": N_("- %(item)s"), "args": {"item": item}}
+
+
+def _line(text: str, **args) -> dict:
+    return {"text": text, "args": args}
+
+
+def _worded(subject: dict, lines: list[dict]) -> tuple[str, str, dict]:
+    """(English subject with {case}, English body, message) of an alert's wording; the case
+    number is added to the subject by alerts_create, per person."""
+    english_subject = say(subject["text"], {**subject["args"], "case": "{case}"})
+    body = "\n".join(say(line["text"], line["args"]) for line in lines)
+    return english_subject, body, {"subject": subject, "lines": lines}
+
+
 def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) -> list[AlertSpec]:
     """A level raised: everyone concerned, at once. Raised to imminent with no urgent action
-    issued: the coordinators, with a link that drafts one."""
+    issued: the coordinators, with a link that drafts one. Each alert keeps its wording as
+    messages (engine/wording.py), so that it reads in the reader's language."""
     specs = []
     for row in new_rows:
         spec = _protection_lost_alert(row)
@@ -624,9 +648,16 @@ def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) 
             continue
         pid = str(row.person_id)
         previous = row.previous_level or "none"
-        body = "\n".join(
-            [f"Return risk raised from {previous} to {row.level} (score {row.score}). Why:"]
-            + [f"- {sentence}" for sentence in row.sentences]
+        why = [
+            _line(
+                N_("Return risk raised from %(previous)s to %(level)s (score %(score)s). Why:"),
+                previous={"level": previous},
+                level={"level": row.level},
+                score=row.score,
+            )  # fmt: skip
+        ] + [_item(r) for r in row.reasons]
+        subject, body, message = _worded(
+            _line(N_("Return risk %(level)s: %(case)s"), level={"level": row.level}), why
         )
         specs.append(
             AlertSpec(
@@ -634,22 +665,36 @@ def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) 
                 kind=AlertKind.RISK_RAISED,
                 dedup_key=f"risk:{row.pk}",
                 level=row.level,
-                subject=f"Return risk {row.level}: {{case}}",
+                subject=subject,
                 body=body,
+                message=message,
                 link=person_link(pid),
                 audience=AUDIENCE_ALL,
             )
         )
         if row.level == "imminent" and not _urgent_action_issued(facts[pid]):
+            subject, body, message = _worded(
+                _line(N_("Imminent return risk and no urgent action issued: %(case)s")),
+                why
+                + [
+                    _line(""),
+                    _line(
+                        N_(
+                            "No urgent action covering this person has been issued. A draft "
+                            "prefilled from the case record is proposed."
+                        )
+                    ),  # fmt: skip
+                ],
+            )
             specs.append(
                 AlertSpec(
                     person_id=pid,
                     kind=AlertKind.IMMINENT_NO_UA,
                     dedup_key=f"imminent-no-ua:{row.pk}",
                     level=row.level,
-                    subject="Imminent return risk and no urgent action issued: {case}",
-                    body=body + "\n\nNo urgent action covering this person has been issued. "
-                    "A draft prefilled from the case record is proposed.",
+                    subject=subject,
+                    body=body,
+                    message=message,
                     link=person_link(pid),
                     action_link=ua_draft_link(pid),
                     audience=AUDIENCE_COORDINATORS,
@@ -668,20 +713,27 @@ def _protection_lost_alert(row: RiskAssessment) -> AlertSpec | None:
         return None
     pid = str(row.person_id)
     standing = [b for b in row.barriers if b.get("cap") and not b.get("lifted_by")]
-    lines = [f"Protection lost; return risk now {row.level}. No longer standing:"]
-    lines += [f"- {b.get('sentence', '')}" for b in lost]
+    lines = [
+        _line(
+            N_("Protection lost; return risk now %(level)s. No longer standing:"),
+            level={"level": row.level},
+        )
+    ]
+    lines += [_item(b) for b in lost]
     if standing:
-        lines += ["What still protects:"] + [f"- {b.get('sentence', '')}" for b in standing]
+        lines += [_line(N_("What still protects:"))] + [_item(b) for b in standing]
     else:
-        lines.append("No barrier is left.")
-    lines += ["What threatens:"] + [f"- {sentence}" for sentence in row.sentences]
+        lines.append(_line(N_("No barrier is left.")))
+    lines += [_line(N_("What threatens:"))] + [_item(r) for r in row.reasons]
+    subject, body, message = _worded(_line(N_("Protection lost: %(case)s")), lines)
     return AlertSpec(
         person_id=pid,
         kind=AlertKind.PROTECTION_LOST,
         dedup_key=f"protection-lost:{row.pk}",
         level=row.level,
-        subject="Protection lost: {case}",
-        body="\n".join(lines),
+        subject=subject,
+        body=body,
+        message=message,
         link=person_link(pid),
         audience=AUDIENCE_ALL,
     )

@@ -13,6 +13,7 @@ naming facts rather than words:
 * {"body": "cat"} -- the body of an interim measure (cat, hrc, ecthr, other);
 * {"people": 6} -- the word for that many people ("person", "people");
 * {"relation": "spouse"} -- what a relative is to the person;
+* {"level": "high"} -- a return-risk level (alerts: "raised from high to imminent");
 * {"and": [...]} and {"list": [...]} -- values joined ("A and B"; "a, b");
 * {"msg": "...", "args": {...}} -- a phrase of its own, said the same way.
 
@@ -83,6 +84,9 @@ class Speaker:
     def relation(self, relation: str) -> str:
         return relation
 
+    def level(self, code: str) -> str:
+        return code
+
     def both(self, items: list[str]) -> str:
         if len(items) < 2:
             return "".join(items)
@@ -111,6 +115,8 @@ def render(value, speaker: Speaker) -> str:  # noqa: C901 - one line per kind of
             return speaker.people(int(value["people"]))
         if "relation" in value:
             return speaker.relation(value["relation"])
+        if "level" in value:
+            return speaker.level(value["level"])
         if "and" in value:
             return speaker.both([render(v, speaker) for v in value["and"]])
         if "list" in value:

@@ -63,6 +63,11 @@ class Alert(models.Model):
     level = models.CharField(_("return-risk level"), max_length=10, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("details"))
+    # The subject and body as messages and their arguments (engine/wording.py), so that the
+    # inbox, the API and the e-mail say them in the reader's language: {"subject": {text,
+    # args}, "lines": [{text, args}, ...]}. Empty for alerts written before (and kinds not yet
+    # worded): those show `subject` and `body`, which are the English of the same.
+    message = models.JSONField(default=dict, blank=True, editable=False)
     link = models.CharField(
         _("link"), max_length=300, blank=True, help_text=_("A path in Haven; ids only, no names.")
     )

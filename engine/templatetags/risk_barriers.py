@@ -110,6 +110,9 @@ class Reader(wording.Speaker):
     def relation(self, relation: str) -> str:
         return pgettext("relative", relation)
 
+    def level(self, code: str) -> str:
+        return pgettext("risk level", code)
+
     def both(self, items: list[str]) -> str:
         if len(items) < 2:
             return "".join(items)
@@ -128,3 +131,19 @@ def said(reason: dict) -> str:
         except (KeyError, TypeError, ValueError):
             pass  # a translation that lost a placeholder: the English sentence still says it
     return reason.get("sentence", "")
+
+
+@register.filter
+def alert_subject(alert) -> str:
+    """An alert's subject in the reader's language."""
+    from engine.alerts import alert_subject as subject
+
+    return subject(alert)
+
+
+@register.filter
+def alert_body(alert) -> str:
+    """An alert's body in the reader's language."""
+    from engine.alerts import alert_body as body
+
+    return body(alert)

@@ -38,7 +38,12 @@ def russian():
 def marked_messages() -> list[str]:
     """Every N_("...") literal of the core's modules."""
     found = []
-    for module in ("engine/risk.py", "engine/barriers.py", "engine/wording.py"):
+    for module in (
+        "engine/risk.py",
+        "engine/barriers.py",
+        "engine/wording.py",
+        "engine/services.py",
+    ):
         tree = ast.parse((ROOT / module).read_text())
         for node in ast.walk(tree):
             if (
