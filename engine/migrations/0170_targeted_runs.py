@@ -6,7 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("engine", "0169_alter_rulegap_event"),
+        ("engine", "0168_kinds_and_events_of_the_region"),
+        
         
         
     ]
