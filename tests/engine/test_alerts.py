@@ -327,8 +327,8 @@ def test_people_without_a_role_see_no_board_and_no_inbox(client_for, outsider):
 
 
 def test_a_deadline_reminder_carries_the_why_and_the_rule_citation_once(lawyer):
-    # Notified on 1 June: the Kazakh appeal window (10 days, CPC RK 2014 Art. 592(1)) ends on
-    # 11 June, a day after DAY, so the one-day reminder is owed today.
+    # Notified on 1 June 2011: the Kazakh appeal window in force then (the 1997 code's rule,
+    # 10 days) ends on 11 June, a day after DAY, so the one-day reminder is owed today.
     person = PersonFactory(assigned_lawyer=lawyer)
     ExtraditionRequestFactory(
         person=person, status="approved", decided_on=date(2011, 6, 1), notified_on=date(2011, 6, 1)
@@ -336,4 +336,7 @@ def test_a_deadline_reminder_carries_the_why_and_the_rule_citation_once(lawyer):
     recompute(person)
     alert = Alert.objects.get(person=person, recipient=lawyer, kind=AlertKind.DEADLINE_REMINDER)
     assert "notified on 1 June 2011" in alert.body
-    assert alert.body.count("CPC RK 2014 Art. 592(1)") == 1
+    from engine.models import Rule
+
+    citation = Rule.objects.get(code="kz.extr.appeal.1997").citation
+    assert alert.body.count(citation) == 1
