@@ -321,7 +321,7 @@ def inbox_mark_read(request):
 def alert_preferences(request):
     if not user_roles(request.user) & STAFF_ROLES:
         raise PermissionDenied
-    pref, _ = AlertPreference.objects.get_or_create(user=request.user)
+    pref, _created = AlertPreference.objects.get_or_create(user=request.user)
     pref.email_immediately = request.POST.get("email_immediately") == "on"
     pref.digest_enabled = request.POST.get("digest_enabled") == "on"
     try:
