@@ -17,13 +17,16 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request, user, **kwargs):
         """After the whole login (second factor included): the pages from here on are in the
-        user's own language, this response's redirect included."""
+        language the user chose, this response's redirect included. One who never chose
+        keeps the language they were reading in (the switcher, or the browser's)."""
         from django.utils import translation
 
-        from .language import language_of, set_language_cookie
+        from .language import language_chosen, set_language_cookie
 
         response = super().post_login(request, user, **kwargs)
-        language = language_of(user)
+        language = language_chosen(user)
+        if language is None:
+            return response
         translation.activate(language)
         request.LANGUAGE_CODE = language
         if response is not None:

@@ -2,7 +2,8 @@
 
 The pages choose their language as Django does (LocaleMiddleware: the language cookie, then
 the browser's Accept-Language). Logging in sets that cookie to the user's own language
-(accounts.adapter), and the language switcher saves the choice back as it (accounts.views):
+(accounts.adapter) if they chose one -- a user who never did keeps the language they were
+reading in -- and the language switcher saves the choice as theirs (accounts.language_views):
 one language per user, which a Celery task reads to write to them (`translation.override`)."""
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ def language_of(user) -> str:
     except Profile.DoesNotExist:
         return site_language()
     return language if language in LANGUAGE_CODES else site_language()
+
+
+def language_chosen(user) -> str | None:
+    """The language the user chose, or None if they never chose one."""
+    try:
+        language = user.haven_profile.language
+    except Profile.DoesNotExist:
+        return None
+    return language if language in LANGUAGE_CODES else None
 
 
 def languages_of(user_ids: Iterable) -> dict:

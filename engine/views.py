@@ -21,7 +21,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import record_read
-from accounts.language import LANGUAGE_CODES, language_of, set_language_cookie, user_language_set
+from accounts.language import (
+    LANGUAGE_CODES,
+    language_chosen,
+    set_language_cookie,
+    user_language_set,
+)
 from accounts.roles import STAFF_ROLES, user_roles
 
 from . import alerts, selectors, services
@@ -301,7 +306,8 @@ def inbox(request):
             "alerts": items,
             "unread": unread,
             "preference": preference,
-            "my_language": language_of(request.user),
+            # Never chosen: the language the page is read in, so saving keeps it.
+            "my_language": language_chosen(request.user) or translation.get_language(),
         },
     )
 

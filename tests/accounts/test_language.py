@@ -52,6 +52,15 @@ def test_a_user_changes_their_language_on_their_alert_settings(client_for, coord
     assert AlertPreference.objects.get(user=coordinator).digest_enabled is False  # the rest too
 
 
+def test_the_settings_offer_the_language_being_read_to_one_who_never_chose(
+    client_for, coordinator
+):
+    client = client_for(coordinator)
+    client.cookies["django_language"] = "ru"
+    page = client.get("/engine/inbox/").content.decode()
+    assert '<option value="ru" selected>' in page
+
+
 def test_an_unknown_language_changes_nothing(client_for, coordinator):
     client = client_for(coordinator)
     client.post("/engine/inbox/preferences/", {"digest_time": "07:00", "language": "xx"})
@@ -89,6 +98,17 @@ def test_the_pages_are_in_the_users_language_from_the_login_on(caseworker):
     assert response.cookies["django_language"].value == "ru"
     page = client.get("/").content.decode()
     assert '<html lang="ru">' in page and "Сегодня" in page
+
+
+def test_a_user_who_never_chose_keeps_the_language_they_were_reading_in(caseworker):
+    secret = demo_totp_enrol(caseworker)
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/accounts/login/"})
+    password_step(client, "cw")
+    response = code_step(client, secret)
+    assert "django_language" not in response.cookies  # left as it was
+    assert '<html lang="ru">' in client.get("/").content.decode()
+    assert not Profile.objects.filter(user=caseworker).exists()
 
 
 def test_the_switcher_after_login_wins_until_the_next_login(caseworker):
