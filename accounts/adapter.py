@@ -14,3 +14,21 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
         cannot use the lock-out to keep the real user (or everyone) out. allauth uses this
         key for the `login_failed` rate limit and clears it on a password reset."""
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{get_ip(request)}"
+
+    def post_login(self, request, user, **kwargs):
+        """After the whole login (second factor included): the pages from here on are in the
+        language the user chose, this response's redirect included. One who never chose
+        keeps the language they were reading in (the switcher, or the browser's)."""
+        from django.utils import translation
+
+        from .language import language_chosen, set_language_cookie
+
+        response = super().post_login(request, user, **kwargs)
+        language = language_chosen(user)
+        if language is None:
+            return response
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        if response is not None:
+            set_language_cookie(response, language)
+        return response

@@ -6,10 +6,13 @@ accounts.middleware.StaffAccessMiddleware like every other page."""
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from .api_tokens import api_token_revoke
-from .models import ApiToken, ApiTokenUse, ReadAudit
+from .language import language_label, language_of
+from .models import ApiToken, ApiTokenUse, Profile, ReadAudit
 
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -76,3 +79,27 @@ class ApiTokenUseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ProfileInline(admin.StackedInline):
+    """The user's language beside the account (the admin's user page)."""
+
+    model = Profile
+    can_delete = False
+    fields = ["language"]
+    verbose_name_plural = _("profile")
+
+
+class HavenUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, ProfileInline]
+    list_display = [*UserAdmin.list_display, "language"]
+    list_select_related = ["haven_profile"]
+
+    @admin.display(description=_("language"), ordering="haven_profile__language")
+    def language(self, user) -> str:
+        return language_label(language_of(user))
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, HavenUserAdmin)

@@ -107,3 +107,36 @@ class ApiTokenUse(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The token audit is append-only.")
+
+
+def _default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+class Profile(models.Model):
+    """What a staff member chose for themselves. Without a row, the defaults apply: the
+    site's language (accounts.language.language_of)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="haven_profile",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=_default_language,
+        help_text=_(
+            "The language of Haven's pages after you log in, of your alerts and of the "
+            "e-mails Haven sends you."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"

@@ -616,6 +616,15 @@ def _has_history(person_id) -> list[bool]:
     return [bool(v) for v in row] if row else [False] * len(TIMELINE_MODELS + TIMELINE_CHILDREN)
 
 
+def _field_label(field) -> str:
+    """A field's label in the active language. A relation named by Django from the field's
+    name ("extradition request", never translated) is called by its model's translated name."""
+    related = getattr(field, "related_model", None)
+    if related is not None and field.verbose_name == field.name.replace("_", " "):
+        return str(related._meta.verbose_name)
+    return str(field.verbose_name)
+
+
 def timeline(person: m.Person, *, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
     """Every historical row of the person and their facts, newest first, with what changed
     compared with the row before it. One query finds which fact models have history for the
@@ -628,7 +637,7 @@ def timeline(person: m.Person, *, limit: int = TIMELINE_LIMIT) -> list[TimelineE
     for model, filters in (source for source, has in zip(sources, found, strict=True) if has):
         fields = _tracked_fields(model)
         # Translated once a kind of fact, not once a change.
-        labels = {f.name: str(f.verbose_name) for f in fields}
+        labels = {f.name: _field_label(f) for f in fields}
         what = str(model._meta.verbose_name)
         said = {
             "+": _("%(what)s added") % {"what": what},

@@ -32,6 +32,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.language import language_of
 
 from .models import Alert, AlertKind, AlertPreference, DeliveryStatus, Digest
 
@@ -141,6 +146,17 @@ def alerts_create(
     return len(rows)
 
 
+def alert_worded(subject: dict, lines: list[dict]) -> tuple[str, str, dict]:
+    """(English subject with {case}, English body, message) of an alert worded as messages
+    (engine/wording.py): `subject` and each line are {"text": msgid, "args": {...}}. The case
+    number is added to the subject by alerts_create, per person."""
+    from .wording import say
+
+    english_subject = say(subject["text"], {**subject.get("args", {}), "case": "{case}"})
+    body = "\n".join(say(line["text"], line.get("args") or {}) for line in lines)
+    return english_subject, body, {"subject": subject, "lines": lines}
+
+
 def _with_case(message: dict, case_number: str) -> dict:
     if not message or "subject" not in message:
         return message
@@ -221,13 +237,13 @@ def alert_email_deliver(*, alert_id, now: datetime | None = None) -> str:
     )
     if not claimed:
         return ""
-    alert = Alert.objects.select_related("recipient", "person").get(pk=alert_id)
+    alert = Alert.objects.select_related("recipient__haven_profile", "person").get(pk=alert_id)
     mine = Alert.objects.filter(pk=alert_id, email_status=DeliveryStatus.SENDING)
     if not alert.recipient.email or not alert.recipient.is_active:
         mine.update(email_status=DeliveryStatus.SKIPPED, email_error="no e-mail address")
         return DeliveryStatus.SKIPPED
-    # In the site's language: a user has no language preference of their own (accounts).
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the recipient's language, whatever the worker has active (accounts.language).
+    with translation.override(language_of(alert.recipient)):
         subject, text = alert_subject(alert), _email_text(alert)
     try:
         send_mail(
@@ -265,10 +281,10 @@ def _email_text(alert: Alert) -> str:
     base = getattr(settings, "HAVEN_BASE_URL", "").rstrip("/")
     lines = [alert_subject(alert), "", alert_body(alert), ""]
     if alert.link:
-        lines.append(f"Open in Haven: {base}{alert.link}")
+        lines.append(_("Open in Haven: %(url)s") % {"url": base + alert.link})
     if alert.action_link:
-        lines.append(f"Proposed action: {base}{alert.action_link}")
-    lines += ["", "Your alerts: " + base + _inbox_path()]
+        lines.append(_("Proposed action: %(url)s") % {"url": base + alert.action_link})
+    lines += ["", _("Your alerts: %(url)s") % {"url": base + _inbox_path()}]
     return "\n".join(lines)
 
 
@@ -333,7 +349,7 @@ def digest_send(*, user_id, day: date, now: datetime) -> str:
 
     previous = Digest.objects.filter(user_id=user_id, day__lt=day).order_by("-day").first()
     start = previous.period_end if previous else now - timedelta(days=1)
-    digest, _ = Digest.objects.get_or_create(
+    digest, _created = Digest.objects.get_or_create(
         user_id=user_id, day=day, defaults={"period_start": start, "period_end": now}
     )
     claimed = (
@@ -344,7 +360,7 @@ def digest_send(*, user_id, day: date, now: datetime) -> str:
     if not claimed:
         return ""
     mine = Digest.objects.filter(pk=digest.pk, status=DeliveryStatus.SENDING)
-    user = get_user_model().objects.get(pk=user_id)
+    user = get_user_model().objects.select_related("haven_profile").get(pk=user_id)
     alerts = list(
         inbox_for(user).filter(
             created_at__gte=digest.period_start, created_at__lt=digest.period_end
@@ -353,25 +369,38 @@ def digest_send(*, user_id, day: date, now: datetime) -> str:
     if not alerts or not user.email:
         mine.update(status=DeliveryStatus.SKIPPED, alert_count=len(alerts))
         return DeliveryStatus.SKIPPED
-    lines = [
-        f"Haven: {len(alerts)} alerts since {timezone.localtime(digest.period_start):%d %b %H:%M}",
-        "",
-    ]
-    for a in alerts:
-        lines.append(f"- {a.subject}")
-    lines += ["", "Your alerts: " + getattr(settings, "HAVEN_BASE_URL", "") + _inbox_path()]
+    # In the recipient's language: beat runs this with no request, in the site's language.
+    with translation.override(language_of(user)):
+        subject, text = _digest_text(alerts, since=digest.period_start)
     try:
-        send_mail(
-            f"[Haven] Daily digest: {len(alerts)} alerts",
-            "\n".join(lines),
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
     except Exception as error:  # noqa: BLE001
         mine.update(status=DeliveryStatus.FAILED, error=f"{type(error).__name__}: {error}"[:500])
         return DeliveryStatus.FAILED
     mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), alert_count=len(alerts))
     return DeliveryStatus.SENT
+
+
+def _digest_text(alerts: list[Alert], *, since: datetime) -> tuple[str, str]:
+    """The digest's subject and text in the active language: a line per alert, its subject."""
+    n = len(alerts)
+    when = date_format(timezone.localtime(since), "j E H:i")
+    lines = [
+        ngettext(
+            "Haven: %(count)s alert since %(since)s",
+            "Haven: %(count)s alerts since %(since)s",
+            n,
+        )
+        % {"count": n, "since": when},
+        "",
+    ]
+    lines += [_("- %(item)s") % {"item": alert_subject(a)} for a in alerts]
+    base = getattr(settings, "HAVEN_BASE_URL", "").rstrip("/")
+    lines += ["", _("Your alerts: %(url)s") % {"url": base + _inbox_path()}]
+    subject = ngettext(
+        "[Haven] Daily digest: %(count)s alert", "[Haven] Daily digest: %(count)s alerts", n
+    ) % {"count": n}
+    return subject, "\n".join(lines)
 
 
 def inbox_for(user):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.audit import record_read
+from accounts.language import language_of, user_language_set
 from accounts.permissions import HavenModelPermission
 from accounts.roles import STAFF_ROLES, user_roles
 from casework.access import can_see_person
@@ -351,24 +353,41 @@ class AlertPreferenceSerializer(serializers.ModelSerializer):
         {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "07:00"}
     )(serializers.TimeField)(required=False)
 
+    # The user's own language (accounts.Profile): of their alerts, e-mails and pages.
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
     class Meta:
         model = AlertPreference
-        fields = ["email_immediately", "digest_enabled", "digest_time"]
+        fields = ["email_immediately", "digest_enabled", "digest_time", "language"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["language"] = language_of(self.context["request"].user)
+        return data
+
+    def update(self, instance, validated_data):
+        language = validated_data.pop("language", None)
+        if language:
+            user_language_set(user=self.context["request"].user, language=language)
+        return super().update(instance, validated_data)
 
 
 class AlertPreferenceView(APIView):
-    """GET / PUT my alert preferences (e-mail at once, daily digest and its time)."""
+    """GET / PUT my alert preferences (e-mail at once, daily digest and its time) and my
+    language."""
 
     permission_classes = [IsStaff]
     serializer_class = AlertPreferenceSerializer
 
     def get(self, request):
         pref = AlertPreference.objects.filter(user=request.user).first() or AlertPreference()
-        return Response(AlertPreferenceSerializer(pref).data)
+        return Response(AlertPreferenceSerializer(pref, context={"request": request}).data)
 
     def put(self, request):
         pref, _ = AlertPreference.objects.get_or_create(user=request.user)
-        body = AlertPreferenceSerializer(pref, data=request.data, partial=True)
+        body = AlertPreferenceSerializer(
+            pref, data=request.data, partial=True, context={"request": request}
+        )
         body.is_valid(raise_exception=True)
         body.save()
         return Response(body.data)

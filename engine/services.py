@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from casework import bulk
@@ -26,6 +26,7 @@ from .alerts import (
     AUDIENCE_COORDINATORS,
     AUDIENCE_STAFF,
     AlertSpec,
+    alert_worded,
     alerts_create,
     person_link,
     ua_draft_link,
@@ -53,7 +54,7 @@ from .models import (
     SuspensiveEffect,
     hash_token,
 )
-from .wording import N_, say
+from .wording import N_, on, phrase
 
 log = logging.getLogger(__name__)
 
@@ -627,14 +628,6 @@ def _line(text: str, **args) -> dict:
     return {"text": text, "args": args}
 
 
-def _worded(subject: dict, lines: list[dict]) -> tuple[str, str, dict]:
-    """(English subject with {case}, English body, message) of an alert's wording; the case
-    number is added to the subject by alerts_create, per person."""
-    english_subject = say(subject["text"], {**subject["args"], "case": "{case}"})
-    body = "\n".join(say(line["text"], line["args"]) for line in lines)
-    return english_subject, body, {"subject": subject, "lines": lines}
-
-
 def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) -> list[AlertSpec]:
     """A level raised: everyone concerned, at once. Raised to imminent with no urgent action
     issued: the coordinators, with a link that drafts one. Each alert keeps its wording as
@@ -656,7 +649,7 @@ def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) 
                 score=row.score,
             )  # fmt: skip
         ] + [_item(r) for r in row.reasons]
-        subject, body, message = _worded(
+        subject, body, message = alert_worded(
             _line(N_("Return risk %(level)s: %(case)s"), level={"level": row.level}), why
         )
         specs.append(
@@ -673,7 +666,7 @@ def _risk_alerts(new_rows: list[RiskAssessment], facts: dict[str, PersonFacts]) 
             )
         )
         if row.level == "imminent" and not _urgent_action_issued(facts[pid]):
-            subject, body, message = _worded(
+            subject, body, message = alert_worded(
                 _line(N_("Imminent return risk and no urgent action issued: %(case)s")),
                 why
                 + [
@@ -725,7 +718,7 @@ def _protection_lost_alert(row: RiskAssessment) -> AlertSpec | None:
     else:
         lines.append(_line(N_("No barrier is left.")))
     lines += [_line(N_("What threatens:"))] + [_item(r) for r in row.reasons]
-    subject, body, message = _worded(_line(N_("Protection lost: %(case)s")), lines)
+    subject, body, message = alert_worded(_line(N_("Protection lost: %(case)s")), lines)
     return AlertSpec(
         person_id=pid,
         kind=AlertKind.PROTECTION_LOST,
@@ -782,59 +775,84 @@ def _deadline_alerts(
 
 
 def _deadline_alert(row: dict, key: str, assessment, today: date) -> AlertSpec | None:
+    """A reminder, a missed deadline, an overdue welfare check or an urgent action's
+    send-before: worded as messages (engine/wording.py) so that each reader reads it in
+    their language. The deadline's own sentence (`why`) is the rule's English data and stays
+    as it is, introduced in the reader's language."""
     pid, deadline_id, kind = str(row["person_id"]), row["id"], row["kind"]
     level = assessment.level if assessment else ""
-    label = str(KIND_LABELS.get(Kind(kind), kind)) if kind in Kind._value2member_map_ else kind
     overdue = key.startswith("overdue:")
     days = (row["due_on"] - today).days
     if overdue and -days > OVERDUE_ALERT_DAYS:
         return None
-    body = f"{row['why']} ({row['citation']})" if row["citation"] else row["why"]
-    common = dict(person_id=pid, level=level, body=body, link=person_link(pid))
+    label = phrase(_kind_msgid(kind))
+    lines = [_line(N_("%(kind)s: due %(due)s."), kind=label, due=on(row["due_on"]))]
+    if row["citation"]:
+        lines.append(
+            _line(
+                N_("How it is counted: %(why)s (%(citation)s)"),
+                why=row["why"],
+                citation=row["citation"],
+            )
+        )
+    else:
+        lines.append(_line(N_("How it is counted: %(why)s"), why=row["why"]))
+    common = dict(person_id=pid, level=level, link=person_link(pid))
+
+    def spec(subject: dict, **fields) -> AlertSpec:
+        english_subject, body, message = alert_worded(subject, lines)
+        return AlertSpec(subject=english_subject, body=body, message=message, **common, **fields)
+
     if kind == Kind.UA_SEND_BEFORE:
         if overdue:
             if not risk.at_least(level, risk.AT_RISK_FROM):
                 return None
-            return AlertSpec(
+            return spec(
+                _line(
+                    N_("Urgent action send-before passed, risk still %(level)s: %(case)s"),
+                    level={"level": level},
+                ),
                 kind=AlertKind.UA_SEND_BEFORE_PASSED,
                 dedup_key=f"ua-passed:{deadline_id}",
-                subject=f"Urgent action send-before passed, risk still {level}: {{case}}",
                 audience=AUDIENCE_ALL,
                 action_link=ua_draft_link(pid),
-                **common,
             )
-        return AlertSpec(
+        return spec(
+            _line(N_("%(kind)s in %(days)s: %(case)s"), kind=label, days={"days": days}),
             kind=AlertKind.DEADLINE_REMINDER,
             dedup_key=f"deadline:{deadline_id}:{key}",
-            subject=f"{label} in {days} days: {{case}}",
             audience=AUDIENCE_COORDINATORS,
-            **common,
         )
     if kind == Kind.WELFARE_CHECK_OVERDUE:
         if not overdue:
             return None
-        return AlertSpec(
+        return spec(
+            _line(N_("Welfare check overdue by %(days)s: %(case)s"), days={"days": -days}),
             kind=AlertKind.WELFARE_OVERDUE,
             dedup_key=f"deadline:{deadline_id}:{key}",  # daily while overdue
-            subject=f"Welfare check overdue by {-days} days: {{case}}",
             audience=AUDIENCE_ALL,
-            **common,
         )
     if overdue:
-        return AlertSpec(
+        return spec(
+            _line(N_("Deadline missed: %(kind)s: %(case)s"), kind=label),
             kind=AlertKind.DEADLINE_MISSED,
             dedup_key=f"missed:{deadline_id}",  # once: a missed deadline stays missed
-            subject=f"Deadline missed: {label}: {{case}}",
             audience=AUDIENCE_ALL,
-            **common,
         )
-    return AlertSpec(
+    return spec(
+        _line(N_("%(kind)s: due in %(days)s: %(case)s"), kind=label, days={"days": days}),
         kind=AlertKind.DEADLINE_REMINDER,
         dedup_key=f"deadline:{deadline_id}:{key}",
-        subject=f"{label}: due in {days} days: {{case}}",
         audience=AUDIENCE_STAFF,
-        **common,
     )
+
+
+def _kind_msgid(kind: str) -> str:
+    """A deadline kind's label as its msgid (its English): said through gettext at read time."""
+    if kind not in Kind._value2member_map_:
+        return kind
+    with translation.override(None):
+        return str(KIND_LABELS.get(Kind(kind), kind))
 
 
 def _reconcile(

@@ -14,13 +14,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import record_read
+from accounts.language import (
+    LANGUAGE_CODES,
+    language_chosen,
+    set_language_cookie,
+    user_language_set,
+)
 from accounts.roles import STAFF_ROLES, user_roles
 
 from . import alerts, selectors, services
@@ -296,7 +302,13 @@ def inbox(request):
     return render(
         request,
         "engine/inbox.html",
-        {"alerts": items, "unread": unread, "preference": preference},
+        {
+            "alerts": items,
+            "unread": unread,
+            "preference": preference,
+            # Never chosen: the language the page is read in, so saving keeps it.
+            "my_language": language_chosen(request.user) or translation.get_language(),
+        },
     )
 
 
@@ -315,7 +327,7 @@ def inbox_mark_read(request):
 def alert_preferences(request):
     if not user_roles(request.user) & STAFF_ROLES:
         raise PermissionDenied
-    pref, _ = AlertPreference.objects.get_or_create(user=request.user)
+    pref, _created = AlertPreference.objects.get_or_create(user=request.user)
     pref.email_immediately = request.POST.get("email_immediately") == "on"
     pref.digest_enabled = request.POST.get("digest_enabled") == "on"
     try:
@@ -324,8 +336,15 @@ def alert_preferences(request):
         messages.error(request, _("Give the digest time as HH:MM."))
         return redirect("engine:inbox")
     pref.save()
+    response = redirect("engine:inbox")
+    language = request.POST.get("language", "")
+    if language in LANGUAGE_CODES:
+        user_language_set(user=request.user, language=language)
+        # The pages follow at once: the cookie is what LocaleMiddleware reads.
+        set_language_cookie(response, language)
+        translation.activate(language)
     messages.success(request, _("Your alert preferences were saved."))
-    return redirect("engine:inbox")
+    return response
 
 
 def _is_uuid(value: str) -> bool:

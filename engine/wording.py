@@ -12,6 +12,7 @@ naming facts rather than words:
   (Russian declines country names: "из Казахстана", "в Казахстане"; English ignores it);
 * {"body": "cat"} -- the body of an interim measure (cat, hrc, ecthr, other);
 * {"people": 6} -- the word for that many people ("person", "people");
+* {"days": 3} -- that many days, with the word ("1 day", "3 days"; "3 дня");
 * {"relation": "spouse"} -- what a relative is to the person;
 * {"level": "high"} -- a return-risk level (alerts: "raised from high to imminent");
 * {"and": [...]} and {"list": [...]} -- values joined ("A and B"; "a, b");
@@ -81,6 +82,9 @@ class Speaker:
     def people(self, n: int) -> str:
         return "person" if n == 1 else "people"
 
+    def days(self, n: int) -> str:
+        return f"{n} day" if n == 1 else f"{n} days"
+
     def relation(self, relation: str) -> str:
         return relation
 
@@ -113,6 +117,8 @@ def render(value, speaker: Speaker) -> str:  # noqa: C901 - one line per kind of
             return speaker.body(value["body"])
         if "people" in value:
             return speaker.people(int(value["people"]))
+        if "days" in value:
+            return speaker.days(int(value["days"]))
         if "relation" in value:
             return speaker.relation(value["relation"])
         if "level" in value:

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from casework import models as m
 from casework.access import can_see_person
@@ -140,8 +139,7 @@ def rule39_alerts_raise(*, now: datetime) -> int:
     a Rule 39 request is less than a working day away (engine.rule39). Once per removal
     moment and recipient (the alert's dedup key), so running often is safe."""
     from engine import rule39
-    from engine.alerts import AUDIENCE_STAFF, AlertSpec, alerts_create, person_link
-    from engine.models import AlertKind
+    from engine.alerts import alerts_create
     from engine.selectors import alert_directory, assignment_rows
 
     window = scheduled_removals(now)
@@ -152,33 +150,52 @@ def rule39_alerts_raise(*, now: datetime) -> int:
         )
         if not moment.alert or removal_at <= now:
             continue
-        specs.append(
-            AlertSpec(
-                person_id=str(person_id),
-                kind=AlertKind.DEADLINE_REMINDER,
-                dedup_key=f"rule39:{person_id}:{removal_at.isoformat()}",
-                subject="{case}: "
-                + _("Rule 39 request: last useful moment %(when)s Strasbourg time")
-                % {"when": moment.latest_strasbourg.strftime("%Y-%m-%d %H:%M")},
-                body=_(
-                    "Removal scheduled for %(removal)s (Strasbourg time). The Court may not "
-                    "deal with a request received less than a working day before the removal "
-                    "(%(citation)s)."
-                )
-                % {
-                    "removal": removal_at.astimezone(rule39.STRASBOURG).strftime("%Y-%m-%d %H:%M"),
-                    "citation": rule39.CITATION,
-                }
-                + ("" if moment.closure_days_verified else " " + _("Closure days unverified.")),
-                level="imminent",
-                link=person_link(person_id),
-                audience=AUDIENCE_STAFF,
-            )
-        )
+        specs.append(_rule39_alert(person_id, removal_at, moment))
     if not specs:
         return 0
     ids = [s.person_id for s in specs]
     return alerts_create(specs=specs, assignments=assignment_rows(ids), directory=alert_directory())
+
+
+def _rule39_alert(person_id, removal_at: datetime, moment):
+    """Worded as messages (engine/wording.py): each reader reads it in their language. The
+    moments are Strasbourg's, written as figures."""
+    from engine import rule39
+    from engine.alerts import AUDIENCE_STAFF, AlertSpec, alert_worded, person_link
+    from engine.models import AlertKind
+    from engine.wording import N_
+
+    lines = [
+        {
+            "text": N_(
+                "Removal scheduled for %(removal)s (Strasbourg time). The Court may not deal "
+                "with a request received less than a working day before the removal "
+                "(%(citation)s)."
+            ),
+            "args": {
+                "removal": removal_at.astimezone(rule39.STRASBOURG).strftime("%Y-%m-%d %H:%M"),
+                "citation": rule39.CITATION,
+            },
+        }
+    ]
+    if not moment.closure_days_verified:
+        lines.append({"text": N_("Closure days unverified."), "args": {}})
+    subject = {
+        "text": N_("%(case)s: Rule 39 request: last useful moment %(when)s Strasbourg time"),
+        "args": {"when": moment.latest_strasbourg.strftime("%Y-%m-%d %H:%M")},
+    }
+    english_subject, body, message = alert_worded(subject, lines)
+    return AlertSpec(
+        person_id=str(person_id),
+        kind=AlertKind.DEADLINE_REMINDER,
+        dedup_key=f"rule39:{person_id}:{removal_at.isoformat()}",
+        subject=english_subject,
+        body=body,
+        message=message,
+        level="imminent",
+        link=person_link(person_id),
+        audience=AUDIENCE_STAFF,
+    )
 
 
 def scheduled_removals(now: datetime) -> list[tuple]:

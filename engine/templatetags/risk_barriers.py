@@ -14,7 +14,7 @@ from datetime import date
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, npgettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext, pgettext
 
 from engine import wording
 from engine.barriers import NO_RULE
@@ -106,6 +106,9 @@ class Reader(wording.Speaker):
 
     def people(self, n: int) -> str:
         return npgettext("people returned", "person", "people", n)
+
+    def days(self, n: int) -> str:
+        return ngettext("%(days)s day", "%(days)s days", n) % {"days": n}
 
     def relation(self, relation: str) -> str:
         return pgettext("relative", relation)

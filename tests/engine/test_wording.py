@@ -43,6 +43,7 @@ def marked_messages() -> list[str]:
         "engine/barriers.py",
         "engine/wording.py",
         "engine/services.py",
+        "evidence/services.py",  # the Rule 39 alert
     ):
         tree = ast.parse((ROOT / module).read_text())
         for node in ast.walk(tree):
