@@ -17,6 +17,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from casework import models as m
 from engine import services
@@ -187,3 +188,21 @@ def test_a_transmittal_before_the_adoption_is_refused():
     )
     with pytest.raises(ValidationError):
         measure.full_clean()
+
+
+def test_the_person_page_says_the_procedure_and_the_transmittal(lawyer, client_for):
+    person = f.PersonFactory(assigned_lawyer=lawyer)
+    f.AsylumClaimFactory(
+        person=person,
+        country="TR",
+        decision="refused",
+        decided_on=date(2026, 3, 4),
+        notified_on=date(2026, 3, 5),
+        procedure=m.AsylumProcedure.ACCELERATED,
+    )
+    f.InterimMeasureFactory(
+        person=person, decision_on=date(2025, 5, 2), decision_transmitted_on=date(2025, 5, 14)
+    )
+    page = client_for(lawyer).get(reverse("casework:person", args=[person.pk])).content.decode()
+    assert "Accelerated procedure" in page
+    assert "decision adopted on" in page and "decision transmitted on" in page
