@@ -146,7 +146,10 @@ class ExtraditionRequestInline(PersonScopedInline, admin.TabularInline):
 
 class AsylumClaimInline(PersonScopedInline, admin.TabularInline):
     model = m.AsylumClaim
-    fields = ("authority_kind", "country", "lodged_on", "decision", "decided_on", "notified_on")
+    fields = (
+        "authority_kind", "country", "lodged_on", "decision", "decided_on", "notified_on",
+        "procedure",
+    )  # fmt: skip
 
 
 class RemovalOrderInline(PersonScopedInline, admin.TabularInline):
@@ -376,7 +379,7 @@ class ExtraditionRequestAdmin(CaseworkAdmin):
 @admin.register(m.AsylumClaim)
 class AsylumClaimAdmin(CaseworkAdmin):
     list_display = ("person", "authority_kind", "country", "decision", "decided_on")
-    list_filter = ("authority_kind", "decision", "country")
+    list_filter = ("authority_kind", "decision", "procedure", "country")
     list_select_related = ("person",)
     search_fields = ("person__case_number", "authority_name")
     autocomplete_fields = ("person",)

@@ -235,6 +235,7 @@ class AsylumClaimForm(CheckedModelForm):
             "decision",
             "decided_on",
             "notified_on",
+            "procedure",
             "grounds",
         ]
         widgets = {"grounds": forms.Textarea(attrs={"rows": 2})}
@@ -346,6 +347,7 @@ class InterimMeasureForm(CheckedModelForm):
             "lifted_on",
             "complaint_transmitted_on",
             "decision_on",
+            "decision_transmitted_on",
             "state_response",
         ]
         widgets = {"state_response": forms.Textarea(attrs={"rows": 2})}

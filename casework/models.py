@@ -130,6 +130,17 @@ class AsylumDecision(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class AsylumProcedure(models.TextChoices):
+    """Which procedure decided the claim, where the law gives each its own appeal period
+    (Turkey: LFIP art. 80(1) gives 15 days against an accelerated or inadmissibility decision,
+    30 against a regular one). Not recorded: the engine shows the shorter period, flagged."""
+
+    NOT_RECORDED = "", _("Not recorded")
+    REGULAR = "regular", _("Regular procedure")
+    ACCELERATED = "accelerated", _("Accelerated procedure")
+    INADMISSIBLE = "inadmissible", _("Found inadmissible")
+
+
 class RemovalKind(models.TextChoices):
     DEPORTATION = "deportation", _("Deportation")
     EXPULSION = "expulsion", _("Administrative expulsion")
@@ -726,6 +737,17 @@ class AsylumClaim(Record):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    procedure = models.CharField(
+        _("procedure"),
+        max_length=12,
+        choices=AsylumProcedure.choices,
+        default=AsylumProcedure.NOT_RECORDED,
+        blank=True,
+        help_text=_(
+            "Regular, accelerated or inadmissibility decision, where the appeal period "
+            "depends on it (Turkey). Not recorded: the shorter period is shown."
+        ),
+    )
     grounds = models.TextField(_("grounds"), blank=True)
     history = HistoricalRecords()
 
@@ -943,6 +965,15 @@ class InterimMeasure(Record):
     decision_on = models.DateField(
         _("committee's decision on the merits on"), null=True, blank=True
     )
+    decision_transmitted_on = models.DateField(
+        _("decision transmitted to the state on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the Committee transmitted its decision or Views: the state's follow-up "
+            "period counts from it. Empty: counted from the decision's adoption."
+        ),
+    )
     state_response = models.TextField(
         _("state's response"), blank=True, help_text=_("E.g. contests admissibility.")
     )
@@ -955,6 +986,9 @@ class InterimMeasure(Record):
         constraints = [
             _not_before("granted_on", "requested_on", "interim_granted_after_request"),
             _not_before("lifted_on", "granted_on", "interim_lifted_after_grant"),
+            _not_before(
+                "decision_transmitted_on", "decision_on", "interim_decision_transmitted_after"
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=["granted", "lifted"]) | Q(granted_on__isnull=False),
                 name="interim_granted_has_date",

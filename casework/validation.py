@@ -47,7 +47,7 @@ PAST_FIELDS: dict[type, tuple[str, ...]] = {
     m.RemovalOrder: ("issued_on", "notified_on"),
     m.Appeal: ("lodged_on", "decided_on", "notified_on"),
     m.Hearing: (),
-    m.InterimMeasure: ("requested_on", "granted_on", "lifted_on"),
+    m.InterimMeasure: ("requested_on", "granted_on", "lifted_on", "decision_transmitted_on"),
     m.Reaffirmation: ("reaffirmed_on",),
     m.Return: ("returned_on",),
     m.PostReturnReport: ("reported_on",),

@@ -126,6 +126,7 @@ class RuleAdmin(RecomputesEveryone, SimpleHistoryAdmin):
                 "fields": (
                     "counts_from",
                     "after_court_levels",
+                    "procedures",
                     "period_amount",
                     "unit",
                     "imminent_period_amount",

@@ -217,6 +217,25 @@ DEFAULT_SUSPENSIVE: tuple[SuspensiveRule, ...] = (
         "will while the application is considered",
         unverified=True,
     ),
+    # Migration 0241 (issue 16): Russia's removal appeals (read: not suspensive) and the
+    # refugee-status appeal (read in part: flagged).
+    SuspensiveRule(
+        "RU",
+        Kind.APPEAL_REMOVAL.value,
+        False,
+        "KoAP RF Art. 32.10(1.1): a forced expulsion is executed immediately after the order, "
+        "by placement in a special institution; KAS RF: an application against a deportation "
+        "decision does not suspend it",
+    ),
+    SuspensiveRule(
+        "RU",
+        Kind.APPEAL_ASYLUM.value,
+        True,
+        'Federal Law "On Refugees" Art. 10(4): until the complaint is decided, the person who '
+        "lodged it and their family keep the rights of an applicant (Art. 10(1): no return "
+        "against their will)",
+        unverified=True,
+    ),
     # Migration 0190: Kazakhstan, where the Almaty case was decided; neither read yet.
     SuspensiveRule(
         "KZ",

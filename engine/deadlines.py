@@ -9,13 +9,20 @@ body, on what date, and when the obligation was met if the facts say so). Each e
 with a period turns each matching occurrence into one deadline. When two rules give the same
 (kind, source fact), the earlier due date wins: a deadline shown too early is an
 inconvenience, one shown too late can put a person on a plane.
+
+Rules chosen by a fact's attribute: a Turkish refusal of international protection is appealed
+within 15 days when it was decided in the accelerated procedure or found inadmissible, 30
+otherwise (LFIP art. 80(1)). The claim records the procedure; each rule names the procedures
+it counts (`RuleSpec.procedures`). When the record does not say, a lawyer must still meet the
+deadline that may apply: the earlier one is shown, saying "if ... applied" and giving the later
+date that applies otherwise, so the lawyer knows what to check on the decision.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .calendar import MONDAY_TO_FRIDAY, WorkCalendar, period_end
@@ -62,6 +69,7 @@ class Occurrence:
     body: str = ""  # for treaty bodies: CAT, HRC, ECTHR
     met_on: date | None = None  # the day the obligation was fulfilled, if the facts say so
     court_level: str = ""  # for a rejected appeal: the level of the court that rejected it
+    procedure: str = ""  # for an asylum refusal: the procedure, "" when not recorded
 
 
 @dataclass(frozen=True)
@@ -109,20 +117,62 @@ def compute_deadlines(
         if rule.enabled and rule.period_amount is not None:
             by_event[rule.counts_from].append(rule)
 
-    chosen: dict[tuple[str, str, str], ComputedDeadline] = {}
+    candidates: dict[tuple[str, str, str], list[tuple[ComputedDeadline, RuleSpec]]] = defaultdict(
+        list
+    )
     for event, event_rules in by_event.items():
         for occ in _occurrences(event, facts):
             for rule in event_rules:
                 if not _applies(rule, occ):
                     continue
                 deadline = _deadline(facts, rule, occ, today, calendars)
-                current = chosen.get(deadline.key)
-                if current is None or (deadline.due_on, deadline.rule_code) < (
-                    current.due_on,
-                    current.rule_code,
-                ):
-                    chosen[deadline.key] = deadline
-    return sorted(chosen.values(), key=deadline_order)
+                candidates[deadline.key].append((deadline, rule))
+    chosen = []
+    for found in candidates.values():
+        found.sort(key=lambda pair: (pair[0].due_on, pair[0].rule_code))
+        deadline, rule = found[0]
+        if rule.procedures and _procedure_unknown(facts, deadline):
+            deadline = replace(deadline, why=deadline.why + _condition_text(rule, found[1:]))
+        chosen.append(deadline)
+    return sorted(chosen, key=deadline_order)
+
+
+# How a procedure completes "if the refusal was ...".
+_PROCEDURE_PHRASES = {
+    "regular": "decided in the regular procedure",
+    "accelerated": "decided in the accelerated procedure",
+    "inadmissible": "found inadmissible",
+}
+
+
+def _procedure_phrase(procedures: frozenset[str]) -> str:
+    order = list(_PROCEDURE_PHRASES)
+    names = sorted(procedures, key=lambda p: order.index(p) if p in order else len(order))
+    return " or ".join(_PROCEDURE_PHRASES.get(p, p) for p in names)
+
+
+def _procedure_unknown(facts: PersonFacts, deadline: ComputedDeadline) -> bool:
+    if deadline.source_type != SOURCE_ASYLUM:
+        return False
+    claim = next((c for c in facts.asylum_claims if c.id == deadline.source_id), None)
+    return claim is not None and not claim.procedure
+
+
+def _condition_text(rule: RuleSpec, others: Sequence[tuple[ComputedDeadline, RuleSpec]]) -> str:
+    """The shorter period shown for a decision whose procedure is not recorded: on what
+    condition it applies, and what applies otherwise."""
+    text = (
+        f" — if the refusal was {_procedure_phrase(rule.procedures)}: the record does not say "
+        "which procedure applied (record it on the claim)"
+    )
+    for other, other_rule in others:
+        condition = (
+            f"if it was {_procedure_phrase(other_rule.procedures)}"
+            if other_rule.procedures
+            else "otherwise"
+        )
+        text += f"; {condition}: due {fmt(other.due_on)} ({other.rule_code})"
+    return text
 
 
 def deadline_order(d: ComputedDeadline) -> tuple:
@@ -137,6 +187,8 @@ def _applies(rule: RuleSpec, occ: Occurrence) -> bool:
         return False  # the law as it stood on the day the period counts from
     if rule.after_court_levels and occ.court_level not in rule.after_court_levels:
         return False
+    if rule.procedures and occ.procedure and occ.procedure not in rule.procedures:
+        return False  # not recorded: every procedure's rule may apply (see the docstring)
     if occ.body and rule.jurisdiction.upper() in _BODIES:
         # A treaty body's rule counts only from its own communications (CAT from CAT's).
         return rule.jurisdiction.upper() == occ.body
@@ -329,6 +381,20 @@ def _ecthr_requested_since(facts: PersonFacts, since: date) -> date | None:
     )
 
 
+def _followup_basis(m) -> tuple[date, str]:
+    """CAT (rule 118(5)) and the HRC count the state's follow-up from the transmittal of the
+    decision or Views, which comes after its adoption: the transmittal when recorded, else the
+    adoption, which is never later, and the deadline says so."""
+    if m.decision_transmitted_on is not None:
+        adopted = f"adopted on {fmt(m.decision_on)}, " if m.decision_on else ""
+        return m.decision_transmitted_on, (
+            f"{adopted}transmitted to the state on {fmt(m.decision_transmitted_on)}"
+        )
+    return m.decision_on, (
+        f"adopted on {fmt(m.decision_on)} (counted from adoption: transmittal date not recorded)"
+    )
+
+
 def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # noqa: C901
     if event == Event.EXTRADITION_DECISION_NOTIFIED:
         for e in facts.extraditions:
@@ -353,6 +419,7 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                     basis[1],
                     country=c.country,
                     met_on=_lodged(_appeals_against(facts, "asylum_claim", c.id)),
+                    procedure=c.procedure,
                 )
     elif event in (Event.REMOVAL_ORDER_NOTIFIED, Event.OTHER_ADMIN_ACT_NOTIFIED):
         wanted_other = event == Event.OTHER_ADMIN_ACT_NOTIFIED
@@ -521,8 +588,17 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
         for m in facts.interim_measures:
             if event == Event.COMPLAINT_TRANSMITTED and m.complaint_transmitted_on:
                 on, phrase = m.complaint_transmitted_on, "transmitted to the state on"
-            elif event == Event.COMMITTEE_DECISION and m.decision_on:
-                on, phrase = m.decision_on, "of"
+            elif event == Event.COMMITTEE_DECISION and (m.decision_transmitted_on or m.decision_on):
+                on, phrase = _followup_basis(m)
+                yield Occurrence(
+                    SOURCE_INTERIM,
+                    m.id,
+                    on,
+                    phrase,
+                    country=m.respondent_state,
+                    body=m.body.upper(),
+                )
+                continue
             elif (
                 event == Event.INTERIM_GRANTED
                 and m.status == "granted"

@@ -44,6 +44,8 @@ class AsylumFact:
     decided_on: date | None = None
     notified_on: date | None = None
     lodged_on: date | None = None
+    # regular, accelerated, inadmissible; "" when the record does not say
+    procedure: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class InterimFact:
     reaffirmed_on: tuple[date, ...] = ()
     complaint_transmitted_on: date | None = None
     decision_on: date | None = None
+    decision_transmitted_on: date | None = None
     respondent_state: str = ""
 
     def in_force_on(self, day: date) -> bool:
@@ -137,6 +140,10 @@ class RuleSpec:
     family: str = ""
     # Next-instance rules: the levels of the rejecting court this rule counts from (empty: any).
     after_court_levels: frozenset[str] = field(default_factory=frozenset)
+    # Asylum refusals: the procedures whose decisions this rule counts from (empty: any). A
+    # refusal whose procedure is not recorded is counted by every such rule, the earliest
+    # shown, saying on what condition it applies.
+    procedures: frozenset[str] = field(default_factory=frozenset)
     in_force_from: date | None = None
     in_force_until: date | None = None
     # Counting conventions: the day of the event is day one (custody terms), the period ends

@@ -7,8 +7,11 @@ examples a lawyer computed by hand from the quoted text, each a dict
 
 with optional keys `country` (where the fact happened; default: the rule's first country,
 else its jurisdiction), `today` (default: the day after the event), `court_level` (for
-next-instance rules; default: the first of the rule's levels, else "district") and
-`risk_level`. `due: None` says the rule must give no deadline for that fact (another row of
+next-instance rules; default: the first of the rule's levels, else "district"),
+`risk_level`, `procedure` (for asylum refusals: regular, accelerated, inadmissible; default:
+the first of the rule's procedures, else not recorded; "" for not recorded) and `adopted_on`
+(for follow-up rules: the decision's adoption, when `event` is its transmittal; without it the
+transmittal is not recorded and `event` is the adoption). `due: None` says the rule must give no deadline for that fact (another row of
 its family is in force on that day, or the fact is outside its countries).
 tests/engine/test_lawbook.py runs every example against the rows in the database, with every
 row of the rule's family, so that it also proves the row in force on the day is chosen.
@@ -50,7 +53,17 @@ from .facts import (
 from .kinds import Event
 from .lawbook_data import RULES  # the data, kept apart from the machinery
 
-EXAMPLE_KEYS = {"event", "due", "why", "country", "today", "court_level", "risk_level"}
+EXAMPLE_KEYS = {
+    "event",
+    "due",
+    "why",
+    "country",
+    "today",
+    "court_level",
+    "risk_level",
+    "procedure",
+    "adopted_on",
+}
 # Rule fields the lawbook never writes: the key, and the bookkeeping of the sync itself.
 _NOT_SYNCED = {"id", "code", "synced_digest"}
 
@@ -208,9 +221,11 @@ def example_facts(rule: RuleSpec, example: dict[str, Any]) -> PersonFacts:  # no
             "p", extraditions=(ExtraditionFact("e", cc, "approved", on, on),), risk_level=risk
         )
     if event == Event.ASYLUM_REFUSAL_NOTIFIED:
-        return PersonFacts(
-            "p", asylum_claims=(AsylumFact("c", cc, "refused", "state", on, on),), risk_level=risk
-        )
+        procedure = example.get("procedure")
+        if procedure is None:
+            procedure = sorted(rule.procedures)[0] if rule.procedures else ""
+        claim = AsylumFact("c", cc, "refused", "state", on, on, procedure=procedure)
+        return PersonFacts("p", asylum_claims=(claim,), risk_level=risk)
     if event in (Event.REMOVAL_ORDER_NOTIFIED, Event.OTHER_ADMIN_ACT_NOTIFIED):
         kind = "other" if event == Event.OTHER_ADMIN_ACT_NOTIFIED else "deportation"
         return PersonFacts(
@@ -282,7 +297,11 @@ def example_facts(rule: RuleSpec, example: dict[str, Any]) -> PersonFacts:  # no
     if event in (Event.COMPLAINT_TRANSMITTED, Event.COMMITTEE_DECISION, Event.INTERIM_GRANTED):
         kw = {
             Event.COMPLAINT_TRANSMITTED: {"complaint_transmitted_on": on},
-            Event.COMMITTEE_DECISION: {"decision_on": on},
+            Event.COMMITTEE_DECISION: (
+                {"decision_on": example["adopted_on"], "decision_transmitted_on": on}
+                if example.get("adopted_on")
+                else {"decision_on": on}
+            ),
             Event.INTERIM_GRANTED: {"status": "granted", "granted_on": on},
         }[event]
         return PersonFacts(

@@ -41,12 +41,17 @@ IYUK_8 = (
     "itibaren işlemeye başlar. (2) Tatil günleri sürelere dahildir. Şu kadar ki, sürenin son günü "
     "tatil gününe rastlarsa, süre tatil gününü izleyen çalışma gününün bitimine kadar uzar.'"
 )
+KAS_RF_93 = (
+    "KAS RF Art. 93(1)-(2): a period in months 'истекает в соответствующее число последнего "
+    "месяца установленного срока'; 'В случае, если последний день процессуального срока "
+    "приходится на нерабочий день, днем окончания ... считается следующий за ним рабочий день.'"
+)
 IYUK_8_URL = "https://vergidosyasi.com/2020/12/22/idari-yargida-surelerle-ilgili-genel-esaslar/"
 NOT_READ = "Not read in any text: the period practitioners use, flagged until verified."
 
 
-def ex(event: str, due: str | None, why: str) -> dict[str, Any]:
-    return {"event": event, "due": due, "why": why}
+def ex(event: str, due: str | None, why: str, **more: Any) -> dict[str, Any]:
+    return {"event": event, "due": due, "why": why, **more}
 
 
 RULES = [
@@ -236,18 +241,24 @@ RULES = [
         unit="days",
         roll_forward=False,
         citation="CAT Rules of Procedure rule 118(5); the decision's closing paragraph",
-        counting_citation="Counted from the decision's transmittal; the record holds only its adoption, which comes first, so the date shown is never later than the true one",
+        counting_citation="Counted from the decision's transmittal to the state when the record has it; else from the adoption, which comes first, so the date shown is never later than the true one, and the deadline says so",
         operative_words="'Pursuant to rule 118 (5) of its rules of procedure, the Committee invites the State party to inform it, within 90 days of the date of the transmittal of the present decision, of the steps it has taken ...'",
         source_url="https://www.ohchr.org/en/treaty-bodies/cat",
         source_title="CAT decisions under article 22 (standard closing paragraph)",
         source_date="2022-07-05",
         confidence="S",
-        notes="Counted from the adoption as a safe stand-in for the transmittal (not recorded yet): the true date is later by the days between adoption and transmittal.",
+        notes="Record the transmittal on the interim measure ('decision transmitted to the state on'). Without it Haven counts from the adoption and the deadline says 'counted from adoption: transmittal date not recorded': the true date is later by the days between adoption and transmittal.",
         examples=[
             ex(
                 "2025-05-02",
                 "2025-07-31",
-                "Decision adopted Friday 2 May 2025; 90 days from the next day: 31 July 2025 (Thursday). Calendar days, no roll-forward; counted from adoption because the transmittal date is not recorded.",
+                "Decision adopted Friday 2 May 2025, transmittal not recorded: 90 days from the next day (May 3-31: 29, June: 30, July 1-31: 31) end Thursday 31 July 2025. Calendar days across thirteen weekends, no roll-forward; counted from adoption.",
+            ),
+            ex(
+                "2025-05-14",
+                "2025-08-12",
+                "Decision adopted Friday 2 May 2025 and transmitted Wednesday 14 May 2025: 90 days from the day after the transmittal (May 15-31: 17, June: 30, July: 31, so 78 by 31 July; 12 more) end Tuesday 12 August 2025, twelve days later than the count from adoption.",
+                adopted_on="2025-05-02",
             ),
         ],
     ),
@@ -329,17 +340,24 @@ RULES = [
         unit="days",
         roll_forward=False,
         citation="HRC Rules of Procedure rule 106; the Views' closing paragraph",
-        counting_citation="Counted from the Views' transmittal in practice; the record holds the adoption, which comes first",
+        counting_citation="Counted from the Views' transmittal to the state when the record has it (the Committee's practice, as CAT's rule 118(5)); else from the adoption, which comes first, and the deadline says so",
         operative_words="'the Committee wishes to receive from the State party, within 180 days, information about the measures taken to give effect to the Committee's Views'",
         source_url="https://docstore.ohchr.org/SelfServices/FilesHandler.ashx?enc=6QkG1d%2FPPRiCAqhKb7yhsjvfIjqiI84ZFd1DNP1S9EJM%2F1k8RRruKXQIieJltybqp1fRdE8oMIPypFHMlLoGSlcJ2%2FbhW6hgL985xgMU02gblogIxCkfvqROKDR%2Bn2QOE6RhEV7dFjTRRpCwCuEjiMmLwoqqGhXci7NHzR9GECw%3D",
         source_title="HRC Views, CCPR/C/129/D/3106/2018 (standard closing paragraph)",
         source_date="2020-12-18",
         confidence="S",
+        notes="The Views' words do not name the day the 180 days start. Haven counts them as CAT's rule 118(5) does, from the transmittal to the state when it is recorded (the state cannot act on Views it has not received; the CRPD's rule 75 also runs 'within six months of transmission of its views', OHCHR CRPD training guide); without it, from the adoption, and the deadline says so. Not read in a text of the HRC's own: S.",
         examples=[
             ex(
                 "2025-07-18",
                 "2026-01-14",
-                "Views adopted Friday 18 July 2025; 180 calendar days from the next day: Wednesday 14 January 2026, across the New Year.",
+                "Views adopted Friday 18 July 2025, transmittal not recorded: 180 calendar days from the next day (July 19-31: 13, then 31+30+31+30+31 = 153 by 31 December, 166; 14 more) end Wednesday 14 January 2026, across the New Year; counted from adoption.",
+            ),
+            ex(
+                "2025-08-04",
+                "2026-01-31",
+                "Views adopted Friday 18 July 2025, transmitted Monday 4 August 2025: 180 days from the next day (August 5-31: 27, September to December: 122, so 149 by 31 December; 31 more) end Saturday 31 January 2026; not moved past the weekend.",
+                adopted_on="2025-07-18",
             ),
         ],
     ),
@@ -579,7 +597,7 @@ RULES += [
         calendar="RU",
         roll_forward=True,
         citation='Federal Law "On Refugees" N 4528-1 Art. 10(2)-(3)',
-        counting_citation="KAS RF Art. 92-93 (months end on the corresponding day; a non-working last day moves to the next working day) — not read, S",
+        counting_citation=KAS_RF_93,
         operative_words="'Срок подачи жалобы не должен превышать: 1) один месяц со дня получения лицом уведомления в письменной форме о принятом решении ...; 2) три месяца со дня, когда лицу стало известно об отказе в признании беженцем.' (Art. 10(3))",
         source_url="https://mybiblioteka.su/tom2/6-22814.html",
         source_title='Commentary to the Federal Law "On Refugees", Art. 10',
@@ -616,7 +634,7 @@ RULES += [
         source_title="КоАП РФ ст. 30.3 with commentary",
         source_date=READ,
         confidence="S",
-        notes="KoAP RF Art. 4.8(2)-(3): 'Срок, исчисляемый сутками, истекает в 24 часа последних суток'; 'Срок, исчисляемый днями, истекает в последний день ... Если окончание срока, исчисляемого днями, приходится на нерабочий день, последним днем срока считается первый следующий за ним рабочий день' (text before Federal Law of 14.04.2023 N 122-FZ). The usual route by which Central Asians are removed from Russia. The expulsion is not executed before the order enters into force (KoAP 31.1, 32.10 — not read), so a timely appeal suspends it.",
+        notes="KoAP RF Art. 4.8(2)-(3): 'Срок, исчисляемый сутками, истекает в 24 часа последних суток'; 'Срок, исчисляемый днями, истекает в последний день ... Если окончание срока, исчисляемого днями, приходится на нерабочий день, последним днем срока считается первый следующий за ним рабочий день' (text before Federal Law of 14.04.2023 N 122-FZ). The usual route by which Central Asians are removed from Russia. Do not count on the appeal to stop the removal: the order enters into force 'после истечения срока, установленного для обжалования постановления ..., если указанное постановление не было обжаловано или опротестовано' (KoAP Art. 31.1(1), garant.ru, as amended 4.08.2023 N 425-FZ), but 'Постановление об административном выдворении ... в форме принудительного выдворения за пределы Российской Федерации исполняется немедленно после вынесения указанного постановления путем помещения таких иностранных граждан ... в специальные учреждения' (KoAP Art. 32.10(1.1), consultant.ru): the person is held from the day of the order. Haven ships no suspensive effect for Russian removal appeals (engine migration 0241).",
         examples=[
             ex(
                 "2025-12-22",
@@ -636,20 +654,20 @@ RULES += [
         period_amount=3,
         unit="months",
         calendar="RU",
-        roll_forward=False,
+        roll_forward=True,
         citation="KAS RF Art. 219(1); Federal Law N 115-FZ Art. 31",
-        operative_words=NOT_READ
-        + " (three months from the day the person learnt of the decision, KAS RF Art. 219(1))",
-        source_url="",
-        source_title="",
-        source_date=None,
-        confidence="U",
-        notes="A deportation decision is not suspended by the application; ask for interim measures (KAS Art. 85). Roll-forward off until verified.",
+        counting_citation=KAS_RF_93,
+        operative_words="'Если настоящим Кодексом не установлены иные сроки обращения с административным исковым заявлением в суд, административное исковое заявление может быть подано в суд в течение трех месяцев со дня, когда гражданину, организации, иному лицу стало известно о нарушении их прав, свобод и законных интересов.' (KAS RF Art. 219(1))",
+        source_url="https://zullus.ru/219-kas-rf/",
+        source_title="КАС РФ ст. 219 (unofficial copy of the current text, undated; the same words on ovokras.ru as 'действующая редакция')",
+        source_date=READ,
+        confidence="S",
+        notes="Three months from the day the person learnt of the decision (Haven counts from the notification, else the decision). No shorter period for deportation decisions was found in the texts read: the parts of Art. 219 seen give ten days only to other subjects (municipal dissolution, bailiffs). A deportation decision is not suspended by the application; ask for interim measures (KAS Art. 85, not read).",
         examples=[
             ex(
                 "2026-02-09",
-                "2026-05-09",
-                "Decision notified Monday 9 February 2026: three months end on Saturday 9 May 2026 (Victory Day); not moved until the roll-forward is verified.",
+                "2026-05-12",
+                "Decision notified Monday 9 February 2026: three months end on the corresponding day, Saturday 9 May 2026 (Victory Day); Sunday 10 and Monday 11 May (Victory Day observed) are days off, so the next working day, Tuesday 12 May (KAS Art. 93(2)).",
             ),
         ],
     ),
@@ -1013,29 +1031,33 @@ RULES += [
         jurisdiction="TR",
         countries="TR",
         kind="appeal_extradition",
-        description="Objection against the court's decision that the extradition is admissible",
+        description="Appeal (temyiz) to the Court of Cassation against the heavy penal court's decision that the extradition is admissible",
         counts_from="extradition_decision_notified",
-        period_amount=7,
+        period_amount=14,
         unit="days",
         calendar="TR",
         roll_forward=True,
-        citation="Law No. 6706 on International Judicial Cooperation in Criminal Matters Art. 18; CMK (Law 5271) Art. 268(1)",
+        citation="Law No. 6706 on International Judicial Cooperation in Criminal Matters Art. 18(4); CMK (Law 5271) Art. 291(1)",
         counting_citation=(
             "CMK Art. 39(1): 'Gün ile belirlenen süreler, tebligatın yapıldığının ertesi günü işlemeye "
             "başlar'; (4): 'Son gün bir tatile rastlarsa süre, tatilin ertesi günü biter'"
         ),
-        operative_words=NOT_READ
-        + " (seven days from notification for an objection under CMK Art. 268(1) against the heavy penal court's admissibility decision)",
-        source_url="https://sanalhukuk.org/2020/12/05/ceza-hukukunda-sureler-nasil-hesaplanir/",
-        source_title="Ceza hukukunda süreler nasıl hesaplanır (CMK Art. 39 quoted; Art. 268 not read)",
-        source_date="2026-12-03",
+        operative_words="'Mahkemenin kararına karşı temyiz yoluna başvurulabilir. Yargıtay bu başvuruları üç ay içinde sonuçlandırır.' (Law 6706 Art. 18(4), hukukiuzman.com copy). The period: CMK Art. 291(1) 'Temyiz istemi, hükmün açıklanmasından itibaren on beş gün içinde ...' (barandogan.av.tr copy; fifteen days since Law 7035, 5 August 2017); Law 7499 of 2 March 2024 rewrote the appeal (istinaf) period of CMK Art. 273(1) as 'hükmün gerekçesiyle birlikte tebliğ edildiği tarihten itibaren iki hafta' and may have done the same to Art. 291 (not read). Haven uses the shorter, two weeks (14 days), flagged.",
+        source_url="https://hukukiuzman.com/kanunlar/cezai-konularda-uluslararasi-adli-is-birligi-kanunu/madde-18",
+        source_title="6706 sayılı Kanun madde 18 (unofficial copy, undated)",
+        source_date=READ,
         confidence="U",
-        notes="The Minister of Justice decides on surrender after the court; that decision goes to the administrative court (not computed).",
+        notes="Corrected in issue 16: the remedy is temyiz to the Court of Cassation (Art. 18(4)), not the seven-day objection (itiraz, CMK Art. 268) Haven shipped before. Whether CMK Art. 291 now reads fifteen days or two weeks from service of the reasoned decision is not read: fourteen days from the notification is the earlier. The Minister of Justice decides on surrender after the court; that decision goes to the administrative court (not computed).",
         examples=[
             ex(
                 "2026-05-21",
-                "2026-06-01",
-                "Notified Thursday 21 May 2026: seven days from the next day end Thursday 28 May, in Kurban Bayramı (27-30 May); the period ends the day after the holiday and the weekend, Monday 1 June (CMK Art. 39(4)).",
+                "2026-06-04",
+                "Notified Thursday 21 May 2026: fourteen days from Friday 22 May end Thursday 4 June, after Kurban Bayramı (27-30 May) and two weekends, none of which stops the count (CMK Art. 39); a working day, so not moved.",
+            ),
+            ex(
+                "2026-03-06",
+                "2026-03-23",
+                "Notified Friday 6 March 2026: fourteen days end Friday 20 March, the first day of Ramazan Bayramı (20-22 March); the period ends the day after the holiday, Monday 23 March (CMK Art. 39(4)).",
             ),
         ],
     ),
@@ -1141,8 +1163,9 @@ RULES += [
         jurisdiction="TR",
         countries="TR",
         kind="appeal_asylum",
-        description="Action in the administrative court against the refusal of international protection",
+        description="Action in the administrative court against the refusal of international protection in the regular procedure",
         counts_from="asylum_refusal_notified",
+        procedures="regular",
         period_amount=30,
         unit="days",
         calendar="TR",
@@ -1154,12 +1177,24 @@ RULES += [
         source_title="Uluslararası Koruma Başvurusunun Reddi (Av. Gözel)",
         source_date=READ,
         confidence="S",
-        notes="The optional objection to the Commission (10 days) is not computed. Refusals in the accelerated procedure or as inadmissible have a shorter period (rule tr.ip.appeal.accelerated).",
+        notes="The optional objection to the Commission (10 days) is not computed. Refusals in the accelerated procedure or as inadmissible have a shorter period (rule tr.ip.appeal.accelerated); the claim's procedure chooses between them, and a refusal whose procedure is not recorded shows the fifteen days, saying so and giving this rule's date.",
         examples=[
             ex(
                 "2026-02-20",
                 "2026-03-23",
-                "Refusal notified Friday 20 February 2026: thirty days from the next day end Sunday 22 March, the last day of Ramazan Bayramı (20-22 March); the period runs to Monday 23 March.",
+                "Refusal in the regular procedure notified Friday 20 February 2026: thirty days from the next day end Sunday 22 March, the last day of Ramazan Bayramı (20-22 March); the period runs to Monday 23 March.",
+            ),
+            ex(
+                "2026-03-05",
+                "2026-04-06",
+                "Refusal in the regular procedure notified Thursday 5 March 2026: thirty days from the next day end Saturday 4 April; the period runs to the end of the next working day, Monday 6 April (İYUK Art. 8(2)).",
+                procedure="regular",
+            ),
+            ex(
+                "2026-03-05",
+                None,
+                "A refusal recorded as decided in the accelerated procedure is not counted by this rule: the fifteen days of tr.ip.appeal.accelerated apply.",
+                procedure="accelerated",
             ),
         ],
     ),
@@ -1169,26 +1204,39 @@ RULES += [
         jurisdiction="TR",
         countries="TR",
         kind="appeal_asylum",
-        description="Action against the refusal of international protection: 15 days if it was decided in the accelerated procedure or found inadmissible (LFIP Arts. 72, 79), else 30",
+        description="Action against the refusal of international protection decided in the accelerated procedure or as inadmissible (LFIP Arts. 72, 79)",
         counts_from="asylum_refusal_notified",
+        procedures="accelerated,inadmissible",
         period_amount=15,
         unit="days",
         calendar="TR",
         roll_forward=True,
         citation="Law No. 6458 (LFIP) Art. 80(1)(e)",
         counting_citation=IYUK_8,
-        operative_words=NOT_READ
-        + " (fifteen days from notification for decisions under Arts. 72 and 79)",
-        source_url="https://www.kutelhukuk.com/blog/uluslararasi-koruma-talebinin-reddi-kararina-itiraz-ve-dava-acma-suresi",
-        source_title="Uluslararası Koruma Talebinin Reddi Kararına İtiraz ve Dava Açma Süresi (periods by ground of refusal)",
+        operative_words="Under 'Accelerated Assessment Process' (LFIP Art. 79): 'Rejected applications can be appealed to the administrative court within 15 days.' 'The court must conclude the appeal within 15 days, and the decision is final.' (practitioner's English summary; Art. 80(1)(e)'s Turkish words not read). Inadmissibility decisions (Art. 72) share the period in the practitioners' listings (kutelhukuk.com), not read in a text.",
+        source_url="https://www.bayar.av.tr/accelerated-assessment-reasons-for-quick-rejection-in-international-protection-applications-and-legal-remedies",
+        source_title="Accelerated Assessment: Reasons for Quick Rejection in International Protection Applications and Legal Remedies (Bayar law office, undated)",
         source_date=READ,
-        confidence="U",
-        notes="The record does not say whether the refusal was accelerated, and the engine shows the earlier of two deadlines of one kind for one refusal: this one, not tr.ip.appeal's thirty days. Check the decision: if it is a regular refusal, thirty days (tr.ip.appeal).",
+        confidence="S",
+        notes="Chosen by the claim's procedure (accelerated or inadmissible). A refusal whose procedure is not recorded gets this rule's fifteen days, flagged 'if the refusal was decided in the accelerated procedure or found inadmissible' with the regular thirty days' date beside it: a lawyer meets the earlier date until the decision says otherwise. The court decides within 15 days and its decision is final (not computed).",
         examples=[
             ex(
                 "2026-03-05",
                 "2026-03-23",
-                "Refusal notified Thursday 5 March 2026: fifteen days end Friday 20 March, the first day of Ramazan Bayramı; Saturday 21 and Sunday 22 follow, so Monday 23 March.",
+                "Refusal in the accelerated procedure notified Thursday 5 March 2026: fifteen days from the next day end Friday 20 March, the first day of Ramazan Bayramı; Saturday 21 and Sunday 22 follow, so the period runs to Monday 23 March (İYUK Art. 8(2)).",
+                procedure="accelerated",
+            ),
+            ex(
+                "2026-05-15",
+                "2026-06-01",
+                "Application found inadmissible, notified Friday 15 May 2026: fifteen days from the next day end Saturday 30 May, the last day of Kurban Bayramı (27-30 May); Sunday 31 May follows, so Monday 1 June.",
+                procedure="inadmissible",
+            ),
+            ex(
+                "2026-03-05",
+                None,
+                "A refusal recorded as decided in the regular procedure is not counted by this rule: tr.ip.appeal's thirty days apply.",
+                procedure="regular",
             ),
         ],
     ),
@@ -1449,6 +1497,11 @@ def _dated(entry: dict[str, Any]) -> dict[str, Any]:
             **example,
             "event": date.fromisoformat(example["event"]),
             "due": None if example["due"] is None else date.fromisoformat(example["due"]),
+            **(
+                {"adopted_on": date.fromisoformat(example["adopted_on"])}
+                if "adopted_on" in example
+                else {}
+            ),
         }
         for example in entry.get("examples", ())
     ]

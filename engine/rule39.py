@@ -9,7 +9,9 @@ requests Monday to Friday, 08:00 to 16:00 Strasbourg time; a request received af
 not dealt with that day, one received on a weekend or holiday on the next working day; and
 "the Court may not be able to deal with requests in expulsion or extradition cases received
 less than a working day before the scheduled time of removal". Confidence S (the Court's own
-pages, read through a copy).
+pages, read through a copy). There is no out-of-hours service to count on: the same page says
+"Requests received during weekends and public holidays are not dealt with on those days but
+are processed during the next working day" (europeancourt.org copy, read 3 December 2026).
 
 So the latest useful moment is one working day (eight working hours) of the Registry's time
 before the removal, counted back through working hours only. The alert fires when less than

@@ -81,6 +81,13 @@ def _source(rule) -> str:
     return text
 
 
+def _counted_from(rule) -> str:
+    text = str(EVENT_LABELS[Event(rule.counts_from)])
+    if rule.procedures:
+        text += f" (decisions in the procedure: {rule.procedures}; not recorded: the earliest)"
+    return text
+
+
 def _confidence(rule) -> str:
     text = rule.confidence
     if rule.is_unverified:
@@ -103,7 +110,7 @@ COLUMNS = (
     ("Deadline", lambda r: r.description),
     ("Law and article", lambda r: r.citation),
     ("Period", period_text),
-    ("Counted from", lambda r: EVENT_LABELS[Event(r.counts_from)]),
+    ("Counted from", lambda r: _counted_from(r)),
     ("First day", _first_day),
     ("Roll-forward", lambda r: f"yes ({r.calendar})" if r.roll_forward else "no"),
     ("In force from", lambda r: r.in_force_from.isoformat() if r.in_force_from else "—"),

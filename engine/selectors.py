@@ -180,6 +180,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         "decided_on",
         "notified_on",
         "lodged_on",
+        "procedure",
     ):
         bucket[str(c.pop("person_id"))]["asylum_claims"].append(
             AsylumFact(**{**c, "id": str(c["id"])})
@@ -237,6 +238,7 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         "lifted_on",
         "complaint_transmitted_on",
         "decision_on",
+        "decision_transmitted_on",
         "respondent_state",
     ):
         mid = str(m["id"])

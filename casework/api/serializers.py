@@ -406,6 +406,7 @@ class AsylumClaimSerializer(CaseworkSerializer):
             "decision",
             "decided_on",
             "notified_on",
+            "procedure",
             "grounds",
         )
 
@@ -486,6 +487,7 @@ class InterimMeasureSerializer(CaseworkSerializer):
             "status",
             "complaint_transmitted_on",
             "decision_on",
+            "decision_transmitted_on",
             "state_response",
         )
 

@@ -94,6 +94,16 @@ class Rule(models.Model):
             "any court."
         ),
     )
+    procedures = models.CharField(
+        _("for decisions in the procedure"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For asylum refusals: comma-separated procedures whose decisions this rule counts "
+            "from (regular, accelerated, inadmissible). Empty: any. A refusal whose procedure "
+            "is not recorded gets the earliest such rule's deadline, saying on what condition."
+        ),
+    )
     period_amount = models.IntegerField(
         _("period"),
         null=True,
@@ -302,6 +312,9 @@ class Rule(models.Model):
             family=self.family or self.code,
             after_court_levels=frozenset(
                 c.strip().lower() for c in self.after_court_levels.split(",") if c.strip()
+            ),
+            procedures=frozenset(
+                c.strip().lower() for c in self.procedures.split(",") if c.strip()
             ),
             first_day_counts=self.first_day_counts,
             ends_at_hour=self.ends_at_hour,

@@ -116,6 +116,9 @@ MODEL_VIOLATIONS = {
     "interim_lifted_after_grant": lambda: f.InterimMeasureFactory(
         granted_on=date(2010, 12, 2), lifted_on=date(2010, 12, 1), status="lifted"
     ),
+    "interim_decision_transmitted_after": lambda: f.InterimMeasureFactory(
+        decision_on=date(2011, 5, 2), decision_transmitted_on=date(2011, 4, 30)
+    ),
     "interim_granted_has_date": lambda: f.InterimMeasureFactory(status="granted"),
     "interim_lifted_has_date": lambda: f.InterimMeasureFactory(
         status="lifted", granted_on=date(2010, 12, 2)
@@ -305,6 +308,12 @@ API_VIOLATIONS = {
         lambda: {"person": str(f.PersonFactory().pk), "body": "cat", "respondent_state": "KZ",
                  "granted_on": "2010-12-02", "lifted_on": "2010-12-01", "status": "lifted"},
         "lifted_on",
+    ),
+    "interim_decision_transmitted_after": (
+        "interim-measures",
+        lambda: {"person": str(f.PersonFactory().pk), "body": "cat", "respondent_state": "KZ",
+                 "decision_on": "2011-05-02", "decision_transmitted_on": "2011-04-30"},
+        "decision_transmitted_on",
     ),
     "interim_granted_has_date": (
         "interim-measures",

@@ -426,9 +426,14 @@ def test_the_migration_ships_the_default_caps_and_suspensive_rules():
     }
     assert shipped == barriers.DEFAULT_CAPS
     kazakhstan = importlib.import_module("engine.migrations.0190_kz_suspensive_effects")
-    rows = migration.SUSPENSIVE + kazakhstan.SUSPENSIVE
-    assert {(c, s, cit, conf == "U") for c, s, cit, conf, _notes in rows} == {
-        (r.country, r.subject, r.citation, r.unverified) for r in barriers.DEFAULT_SUSPENSIVE
+    russia = importlib.import_module("engine.migrations.0241_ru_removal_and_refugee_appeal_effects")
+    rows = [(c, s, True, cit, conf) for c, s, cit, conf, _notes in migration.SUSPENSIVE] + [
+        (c, s, True, cit, conf) for c, s, cit, conf, _notes in kazakhstan.SUSPENSIVE
+    ]
+    rows += [(c, s, susp, cit, conf) for c, s, susp, cit, conf, _notes in russia.SUSPENSIVE]
+    assert {(c, s, susp, cit, conf == "U") for c, s, susp, cit, conf in rows} == {
+        (r.country, r.subject, r.suspensive, r.citation, r.unverified)
+        for r in barriers.DEFAULT_SUSPENSIVE
     }
     assert all(rationale.strip() for *_, rationale in migration.CAPS)
     assert set(barriers.DEFAULT_CAPS) == set(barriers.BARRIER_KINDS)

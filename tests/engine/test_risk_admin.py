@@ -50,5 +50,9 @@ def test_every_cap_and_suspensive_effect_shipped_says_why_and_where_from():
     }
     for e in effects:
         assert e.citation.strip() and e.confidence in ("P", "S", "U"), e
-        if e.country in ("RU", "KZ"):
+        if e.country in ("RU", "KZ") and e.suspensive:
+            # A row that would lower a person's risk there is not read in an official text yet.
             assert e.confidence == "U" and e.verified_on is None and e.to_rule().unverified, e
+    # Read (KoAP 32.10(1.1)): a Russian removal appeal holds nobody back, and lowers nothing.
+    ru_removal = SuspensiveEffect.objects.get(country="RU", subject="appeal_removal")
+    assert not ru_removal.suspensive and ru_removal.confidence == "S"
