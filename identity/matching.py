@@ -57,6 +57,13 @@ ASK = (POSSIBLE + SAME_PERSON) / 2
 SIBLINGS = "veto: same surname, different given name (siblings, twins, father and son)"
 DIFFERENT_SEX = "veto: the surname or patronymic forms say different sex"
 DIFFERENT_BIRTH = "veto: different full dates of birth"
+NAMES_DIFFER = "a name differs (not a spelling of the other)"
+# The least likeness of two name parts that may still be one name misspelt (Tadzhibaev /
+# Tadhzibaev 0.78); a root and a compound of it (Askar / Askarov, 0.7) is less.
+MISSPELT = 0.75
+# Two patronymics are one father's name only as spelling variants: Askar / Akbar (0.8)
+# and Akhmad / Makhmud (0.86) are two fathers.
+SAME_FATHER = 0.88
 
 # Patronymic endings after folding: -ovich/-evich/-ich, -ovna/-evna/-ichna, and the Uzbek
 # and Kazakh markers o‘g‘li / ugli / uli (son of) and qizi / kizi (daughter of), which stand
@@ -250,6 +257,62 @@ def initials_of(token: str) -> str:
     return first + _INITIALS_OF.get(first, "")
 
 
+# Central Asian names are built of a root and affixes (Askar, Askarov, Askarbek; Abdusalom,
+# Abdusalomov, Abdusalomullo; Durdona, Durdonaxon): a root and a compound of it, or two
+# compounds of one root, are two names (a given name and a surname, father and son), not
+# spellings of one. Folded and compared vowel-blind (-boy and -bay are one suffix).
+_NAME_SUFFIXES = tuple(
+    sorted(
+        "ov ev ova eva in ina zoda zade bek jon hon ali ulo ula murod kul boi bai nisa niso "
+        "bonu gul oi din idin dinov idinov".split(),
+        key=len,
+        reverse=True,
+    )
+)
+_NAME_PREFIXES = ("abdu", "nur", "mir", "said", "muhamad", "shah", "hudoi", "islom", "gul", "dil")
+COMPOUND = 0.7
+_SURNAME_END = re.compile(r"(?:[oe]va?|zoda|zade)$")
+_ADDED_PARTS = frozenset(
+    {loose_token(s) for s in _NAME_SUFFIXES if len(s) > 2 and not _SURNAME_END.fullmatch(s)}
+    | {"al", "ba"}
+)  # a root and a compound of it: partly alike, never a spelling variant
+
+
+@lru_cache(maxsize=200_000)
+def _root_and_affixes(token: str) -> tuple[str, tuple[str, ...]]:
+    """The root of a folded name and its suffixes, outermost first, vowel-blind:
+    Abdullaboyev -> ("abdula", ("av", "ba")), Sanjaraliev -> ("sanjar", ("av", "ala"))."""
+    affixes: list[str] = []
+    while True:
+        for suffix in _NAME_SUFFIXES:
+            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+                token = token[: -len(suffix)]
+                affixes.append(loose_token(suffix))
+                break
+        else:
+            return loose_token(token), tuple(affixes)
+
+
+def _compound_of_one_root(a: str, b: str) -> bool:
+    """Askar / Askarov, Gayrat / Gayratkul, Abdusalomov / Abdusalomullo, Nurali / Ali."""
+    root_a, affixes_a = _root_and_affixes(a)
+    root_b, affixes_b = _root_and_affixes(b)
+    if affixes_a != affixes_b and root_a == root_b:
+        return True
+    # One is the other with a part added before a surname's ending (Pulatov / Pulataliev,
+    # Akmalov / Akmalboyev: folding merges -ali-ev and -boy-ev, so the suffixes above do not
+    # find them). Only a name part counts: Usmaov / Usmonov is a letter dropped.
+    stem_a, stem_b = (loose_token(_SURNAME_END.sub("", t)) for t in (a, b))
+    short_stem, long_stem = sorted((stem_a, stem_b), key=len)
+    if len(short_stem) >= 3 and long_stem.startswith(short_stem):
+        if long_stem[len(short_stem) :] in _ADDED_PARTS:
+            return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) >= 3 and long.endswith(short):
+        return long[: -len(short)] in _NAME_PREFIXES
+    return False
+
+
 @lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
     if a == b:
@@ -263,6 +326,8 @@ def token_similarity(a: str, b: str) -> float:
         # Abdullaev and Abdullaeva are husband and wife, not a spelling variant.
         if long == short + "a" and short.endswith(_FEMININE_PAIRS):
             return 0.5
+    if _compound_of_one_root(a, b):
+        return COMPOUND
     strict = Indel.normalized_similarity(a, b)
     if strict >= 0.94:
         return strict
@@ -346,6 +411,11 @@ def core_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, tupl
         # One name the same and the other not even a variant of it: two people of one
         # family, whatever the rest says.
         return min(score, VETO), (*reasons, SIBLINGS)
+    if len(sims) >= 2 and min(sims) < MISSPELT:
+        # A name part that is not even a misspelling of the other's (Alisher Kakhramonov /
+        # Alisher Abdurakhmanov; Askar Bakhromov / Bakhrom Askarov): two people, however
+        # alike the rest. Capped so that no date of birth lifts it to a possible duplicate.
+        return min(score, VETO), (*reasons, NAMES_DIFFER)
     if a == b or sorted(a) == sorted(b):
         reasons.append("same name after transliteration")
     elif min(sims) >= 0.8:
@@ -353,6 +423,10 @@ def core_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, tupl
     elif score >= 0.5:
         reasons.append("names partly alike")
     return score, tuple(reasons)
+
+
+def _has_initial(*parts: tuple[str, ...]) -> bool:
+    return any(is_initial(t) for part in parts for t in part)
 
 
 def name_similarity(a: NameForm, b: NameForm) -> tuple[float, list[str]]:
@@ -368,7 +442,9 @@ def name_similarity(a: NameForm, b: NameForm) -> tuple[float, list[str]]:
     reasons = list(core_reasons)
     if a.patronymic and b.patronymic:
         psim = max(token_similarity(x, y) for x in a.patronymic for y in b.patronymic)
-        if psim < 0.8:
+        if psim < SAME_FATHER and not (
+            psim == INITIAL and _has_initial(a.patronymic, b.patronymic)
+        ):
             score *= 0.6
             reasons.append("patronymics differ")
         else:
