@@ -597,8 +597,7 @@ def import_match(
         outcome_of: dict[int, str] = {}
         for i, row in enumerate(rows, start=1):
             if row.outcome != RowOutcome.ERROR:
-                _classify(row, index, people, batch.created_by, outcome_of)
-                index.add(_record(("row", row.line_number), row.data))
+                index.add(_classify(row, index, people, batch.created_by, outcome_of))
             if i % progress_every == 0:
                 ImportBatch.objects.filter(pk=batch.pk).update(progress_done=i)
                 if on_progress:
@@ -641,13 +640,16 @@ CONTRADICTING = {
 }
 
 
-def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of: dict) -> None:
+def _classify(
+    row: ImportRow, index: MatchIndex, people: dict, user, outcome_of: dict
+) -> MatchRecord:
+    """Give `row` its outcome; returns its matcher record (for the rows after it)."""
     record = _record(("row", row.line_number), row.data)
     found = index.candidates(record, threshold=POSSIBLE, limit=3)
     if not found:
         row.outcome = RowOutcome.NEW
         outcome_of[row.line_number] = row.outcome
-        return
+        return record
     best, match = found[0]
     row.score = match.score
     reasons = list(match.reasons)
@@ -699,6 +701,7 @@ def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of:
             )
     row.reasons = reasons
     outcome_of[row.line_number] = row.outcome
+    return record
 
 
 _PRECISION = {"year": 0, "month": 1, "day": 2}
