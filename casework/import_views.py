@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.mixins import audit_page_read
+from identity.reasons import shown_all
 
 from .exports import export_persons_csv
 from .import_models import IMPORT_FIELDS, BatchStatus, ImportBatch, ImportMapping
@@ -116,7 +117,7 @@ def _rows_for_display(batch, user):
         # an admin", without its case number, score or reasons (casework.import_privacy).
         shown = row_view(row, user)
         row.hidden_match = shown["hidden"]
-        row.shown_reasons, row.shown_score = shown["reasons"], shown["score"]
+        row.shown_reasons, row.shown_score = shown_all(shown["reasons"]), shown["score"]
         row.candidate_visible = row.candidate is not None and not row.hidden_match
         # What the row adds to its person, unless someone decided it is not that person.
         attached = row.candidate_visible and row.decision not in ("new", "skip")
@@ -212,6 +213,8 @@ def duplicates(request):
     """The stored list (computed by a task, see merge.duplicates_compute), never computed
     here: comparing the whole record takes tens of seconds."""
     pairs = duplicate_pairs(user=request.user, limit=200)
+    for pair in pairs:
+        pair.shown_reasons = shown_all(pair.reasons)  # stored in English, read translated
     audit_page_read(request, [p.person_a for p in pairs] + [p.person_b for p in pairs])
     return render(request, "imports/duplicates.html", {"pairs": pairs, "scan": duplicate_scan()})
 

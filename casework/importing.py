@@ -597,8 +597,7 @@ def import_match(
         outcome_of: dict[int, str] = {}
         for i, row in enumerate(rows, start=1):
             if row.outcome != RowOutcome.ERROR:
-                _classify(row, index, people, batch.created_by, outcome_of)
-                index.add(_record(("row", row.line_number), row.data))
+                index.add(_classify(row, index, people, batch.created_by, outcome_of))
             if i % progress_every == 0:
                 ImportBatch.objects.filter(pk=batch.pk).update(progress_done=i)
                 if on_progress:
@@ -625,22 +624,32 @@ def _rewrite_rows(batch: ImportBatch, rows: list[ImportRow]) -> None:
         insert(ImportRow, rows)
 
 
-# Evidence beyond the name that lets an import match a person on its own (matching.py reasons).
-CORROBORATING = {
-    "same UNHCR number",
-    "same date of birth",
-    "same date of birth with day and month swapped",
-    "same patronymic",
+# Evidence beyond the name that lets an import match a person on its own (matching.py
+# reasons): one registration number, or the whole date of birth. A patronymic and a year of
+# birth are not enough: fathers' names repeat as much as sons', and namesakes with one
+# father's name born in one year are found in every list of 100,000.
+CORROBORATING = {"same UNHCR number", "same date of birth"}
+# Evidence against, however weak, leaves the decision to a person: a merge of two humans is
+# worse than a question asked.
+CONTRADICTING = {
+    "different citizenship",
+    "patronymics differ",
+    "born a year apart",
+    "same year of birth, different month",
+    "same month of birth, different day",
 }
 
 
-def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of: dict) -> None:
+def _classify(
+    row: ImportRow, index: MatchIndex, people: dict, user, outcome_of: dict
+) -> MatchRecord:
+    """Give `row` its outcome; returns its matcher record (for the rows after it)."""
     record = _record(("row", row.line_number), row.data)
     found = index.candidates(record, threshold=POSSIBLE, limit=3)
     if not found:
         row.outcome = RowOutcome.NEW
         outcome_of[row.line_number] = row.outcome
-        return
+        return record
     best, match = found[0]
     row.score = match.score
     reasons = list(match.reasons)
@@ -675,7 +684,9 @@ def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of:
     ambiguous = len(found) > 1 and found[1][1].score >= SAME_PERSON
     # Attaching a row to an existing person without a human decision needs more than a name
     # and a birth year: many men share both, and a wrong match mixes two people's deadlines.
-    corroborated = bool(CORROBORATING & set(match.reasons))
+    corroborated = bool(CORROBORATING & set(match.reasons)) and (
+        "same UNHCR number" in match.reasons or not CONTRADICTING & set(match.reasons)
+    )
     if match.score >= SAME_PERSON and not ambiguous and corroborated:
         row.outcome = RowOutcome.MATCH
     else:
@@ -683,9 +694,14 @@ def _classify(row: ImportRow, index: MatchIndex, people: dict, user, outcome_of:
         if ambiguous:
             reasons.append(_("more than one record matches"))
         elif match.score >= SAME_PERSON:
-            reasons.append(_("only the name and the year of birth agree: a person must decide"))
+            reasons.append(
+                _(
+                    "neither the UNHCR number nor the whole date of birth agrees: a person must decide"
+                )
+            )
     row.reasons = reasons
     outcome_of[row.line_number] = row.outcome
+    return record
 
 
 _PRECISION = {"year": 0, "month": 1, "day": 2}

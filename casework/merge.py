@@ -324,16 +324,46 @@ def duplicates_compute() -> bool:
 
 
 def _store_pairs(found: list[tuple], ids: set) -> None:
-    """Replace the stored pairs with `found`, leaving out persons no longer there."""
+    """Replace the stored pairs with `found`, leaving out persons no longer there. On
+    PostgreSQL the living are asked with one array parameter (an IN list of 30,000 ids took
+    seconds to bind and plan) and the pairs are sent by COPY as plain rows (making 20,000
+    model instances cost more than sending them)."""
+    import json
+
+    from django.db import connection
+
+    from .bulk import _can_copy, copy_rows
+
     with transaction.atomic():
-        alive = {str(pk) for pk in Person.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id::text FROM casework_person WHERE id = ANY(%s::uuid[])",
+                    [sorted(str(pk) for pk in ids)],
+                )
+                alive = {row[0] for row in cursor.fetchall()}
+        else:
+            alive = {
+                str(pk) for pk in Person.objects.filter(pk__in=ids).values_list("pk", flat=True)
+            }
         DuplicatePair.objects.all().delete()
+        kept = [
+            (a, b, score, reasons) for score, a, b, reasons in found if a in alive and b in alive
+        ]
+        if _can_copy():
+            columns = [DuplicatePair._meta.get_field(f).column for f in
+                       ("person_a", "person_b", "score", "reasons")]  # fmt: skip
+            copy_rows(
+                DuplicatePair._meta.db_table,
+                columns,
+                [[a, b, score, json.dumps(reasons)] for a, b, score, reasons in kept],
+            )
+            return
         insert(
             DuplicatePair,
             [
                 DuplicatePair(person_a_id=a, person_b_id=b, score=score, reasons=reasons)
-                for score, a, b, reasons in found
-                if a in alive and b in alive
+                for a, b, score, reasons in kept
             ],
         )
 

@@ -155,8 +155,9 @@ def test_generation_queries_do_not_grow_with_the_letters(
     # the service's two atomic blocks savepoints) of the changed letters (one executemany),
     # their history and the progress; "done"; the batch reloaded. The consent gate over
     # everyone in the database: the action's confirmations, the document's check, and one
-    # read for all the letters (NameScanner.prefetch), +3.
-    with django_assert_num_queries(20):
+    # read for all the letters (NameScanner.prefetch), the two checks in two indexed steps
+    # each (the names with two keys in the text, then their tokens), +5.
+    with django_assert_num_queries(22):
         batch = services.letters_generate(ua=issued_update)
     assert batch.generated == 3
 

@@ -105,6 +105,30 @@ def test_different_patronymics_are_not_one_person():
     assert not same("Karimov Rustam Anvarovich", "Karimov Rustam Bahodirovich")
 
 
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Алишер Кахрамонов", "Алишер Абдурахманов"),  # one given name, two surnames
+        ("Аскар Бахромов", "Аскаров Бахром"),  # son and father: roots and their -ov
+        ("Гайрат Мансуров", "Gayratkul Mansurov"),  # a root and its compound
+        ("Абдусаломов Джахонгир", "Абдусаломулло Джахонгиров"),
+        ("Акмалов Ботир", "Акмалбойев Ботир"),  # -boy- added before -ev
+        ("Пулатов Бахром", "Pulataliev Bakhrom"),
+    ],
+)
+def test_a_name_part_that_is_no_spelling_of_the_other_is_not_even_a_possible_match(a, b):
+    match = score_names(a, b, "1983", "1983")
+    assert match.score < POSSIBLE, match
+
+
+@pytest.mark.parametrize(
+    "a,b", [("Джахонгиров Ахрор Аскар ўғли", "Ахрор Джахонгиров Акбар ўғли"),
+            ("Abdusalomova Barno Akhmadovna", "Абдусаломова Барно Махмуд қизи")],
+)  # fmt: skip
+def test_fathers_names_a_letter_or_two_apart_are_two_fathers(a, b):
+    assert "patronymics differ" in score_names(a, b).reasons
+
+
 def test_veto_two_full_dates_of_birth_that_differ():
     match = score_names("Rustam Karimov", "Rustam Karimov", "12.03.1980", "27.08.1980")
     assert match.score <= VETO and DIFFERENT_BIRTH in match.reasons

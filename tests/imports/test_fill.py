@@ -140,6 +140,9 @@ def test_a_conflicting_value_is_shown_and_left_as_it_is(client_for, caseworker):
     batch = preview([["Rustam Abdullayev", "02.05.1980", "", "UZ"]], caseworker)
     page = client_for(caseworker).get(reverse("imports:detail", args=[batch.pk])).content
     assert "keeps the record&#x27;s citizenship KZ; the list says UZ" in page.decode()
+    # Another citizenship is evidence against: a person decides, even on the whole date.
+    assert batch.rows.get().outcome == "duplicate"
+    import_decide(batch=batch, line_number=2, decision="match", by=caseworker)
     import_commit(batch=batch, by=caseworker)
     person.refresh_from_db()
     assert person.citizenship == "KZ"
