@@ -82,6 +82,12 @@ def person_link(person_id) -> str:
     return _person_link_pattern(get_script_prefix()).replace(_SOME_PERSON, str(person_id))
 
 
+def person_linker():
+    """person_link for many persons: the URL prefix (a context-local read) looked up once."""
+    pattern = _person_link_pattern(get_script_prefix())
+    return lambda person_id: pattern.replace(_SOME_PERSON, str(person_id))
+
+
 @lru_cache(maxsize=8)
 def _person_link_pattern(script_prefix: str) -> str:
     try:
