@@ -6,31 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engine', '0191_alert_message'),
+        ("engine", "0191_alert_message"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaldeadline',
-            name='due_on',
-            field=models.DateField(verbose_name='due on'),
+            model_name="historicaldeadline",
+            name="due_on",
+            field=models.DateField(verbose_name="due on"),
         ),
         migrations.AlterField(
-            model_name='historicaldeadline',
-            name='jurisdiction',
-            field=models.CharField(max_length=10, verbose_name='jurisdiction or body'),
+            model_name="historicaldeadline",
+            name="jurisdiction",
+            field=models.CharField(max_length=10, verbose_name="jurisdiction or body"),
         ),
         migrations.AlterField(
-            model_name='historicaldeadline',
-            name='rule',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='engine.rule', verbose_name='rule'),
+            model_name="historicaldeadline",
+            name="rule",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="engine.rule",
+                verbose_name="rule",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaldeadline',
-            name='waived_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='waived by'),
+            model_name="historicaldeadline",
+            name="waived_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="waived by",
+            ),
         ),
     ]
