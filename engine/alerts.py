@@ -87,6 +87,12 @@ def person_link(person_id) -> str:
     return _person_link_pattern(get_script_prefix()).replace(_SOME_PERSON, str(person_id))
 
 
+def person_linker():
+    """person_link for many persons: the URL prefix (a context-local read) looked up once."""
+    pattern = _person_link_pattern(get_script_prefix())
+    return lambda person_id: pattern.replace(_SOME_PERSON, str(person_id))
+
+
 @lru_cache(maxsize=8)
 def _person_link_pattern(script_prefix: str) -> str:
     try:
@@ -146,14 +152,18 @@ def alerts_create(
     return len(rows)
 
 
-def alert_worded(subject: dict, lines: list[dict]) -> tuple[str, str, dict]:
+def alert_worded(
+    subject: dict, lines: list[dict], said: Sequence[str] = ()
+) -> tuple[str, str, dict]:
     """(English subject with {case}, English body, message) of an alert worded as messages
     (engine/wording.py): `subject` and each line are {"text": msgid, "args": {...}}. The case
-    number is added to the subject by alerts_create, per person."""
+    number is added to the subject by alerts_create, per person. `said`: the English of the
+    first lines when the caller has it already (a sweep words thousands of alerts)."""
     from .wording import say
 
     english_subject = say(subject["text"], {**subject.get("args", {}), "case": "{case}"})
-    body = "\n".join(say(line["text"], line.get("args") or {}) for line in lines)
+    rest = lines[len(said) :]
+    body = "\n".join([*said, *(say(line["text"], line.get("args") or {}) for line in rest)])
     return english_subject, body, {"subject": subject, "lines": lines}
 
 

@@ -21,15 +21,17 @@ date that applies otherwise, so the lawyer knows what to check on the decision.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeVar
 
 from .calendar import MONDAY_TO_FRIDAY, WorkCalendar, period_end
 from .facts import AppealFact, DetentionFact, PersonFacts, RuleSpec
 from .kinds import Event, Kind, Unit
 
 OPEN, MET, MISSED = "open", "met", "missed"
+T = TypeVar("T")
 
 SOURCE_DETENTION = "casework.detention"
 SOURCE_EXTRADITION = "casework.extraditionrequest"
@@ -112,15 +114,10 @@ def compute_deadlines(
 ) -> list[ComputedDeadline]:
     """Every deadline the rules give for these facts, sorted by (due date, kind, source)."""
     calendars = calendars or {}
-    by_event: dict[Event, list[RuleSpec]] = defaultdict(list)
-    for rule in rules:
-        if rule.enabled and rule.period_amount is not None:
-            by_event[rule.counts_from].append(rule)
-
     candidates: dict[tuple[str, str, str], list[tuple[ComputedDeadline, RuleSpec]]] = defaultdict(
         list
     )
-    for event, event_rules in by_event.items():
+    for event, event_rules in _rules_by_event(rules):
         for occ in _occurrences(event, facts):
             for rule in event_rules:
                 if not _applies(rule, occ):
@@ -173,6 +170,37 @@ def _condition_text(rule: RuleSpec, others: Sequence[tuple[ComputedDeadline, Rul
         )
         text += f"; {condition}: due {fmt(other.due_on)} ({other.rule_code})"
     return text
+
+
+def per_rule_tuple(fn: Callable[[Sequence[RuleSpec]], T]) -> Callable[[Sequence[RuleSpec]], T]:
+    """`fn(rules)`, kept for the last few tuples of rules by identity (a tuple cannot change):
+    a sweep passes one tuple for every person, and what is derived from the rules alone is
+    worked out once, not once per person. Lists are not kept."""
+    kept: dict[int, tuple[Sequence[RuleSpec], T]] = {}
+
+    def wrapper(rules: Sequence[RuleSpec]) -> T:
+        if type(rules) is not tuple:
+            return fn(rules)
+        found = kept.get(id(rules))
+        if found is not None and found[0] is rules:
+            return found[1]
+        value = fn(rules)
+        if len(kept) >= 8:
+            kept.clear()
+        kept[id(rules)] = (rules, value)  # holds the tuple: its id is not reused meanwhile
+        return value
+
+    return wrapper
+
+
+@per_rule_tuple
+def _rules_by_event(rules: Sequence[RuleSpec]) -> tuple[tuple[Event, tuple[RuleSpec, ...]], ...]:
+    """The enabled rules with a period, by the event they count from, in the rules' order."""
+    by_event: dict[Event, list[RuleSpec]] = defaultdict(list)
+    for rule in rules:
+        if rule.enabled and rule.period_amount is not None:
+            by_event[rule.counts_from].append(rule)
+    return tuple((event, tuple(found)) for event, found in by_event.items())
 
 
 def deadline_order(d: ComputedDeadline) -> tuple:
@@ -395,162 +423,166 @@ def _followup_basis(m) -> tuple[date, str]:
     )
 
 
-def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # noqa: C901
-    if event == Event.EXTRADITION_DECISION_NOTIFIED:
-        for e in facts.extraditions:
-            basis = _notified(e.notified_on, e.decided_on)
-            if e.status in _ADVERSE_EXTRADITION and basis:
-                yield Occurrence(
-                    SOURCE_EXTRADITION,
-                    e.id,
-                    basis[0],
-                    basis[1],
-                    country=e.requested_state,
-                    met_on=_lodged(_appeals_against(facts, "extradition_request", e.id)),
-                )
-    elif event == Event.ASYLUM_REFUSAL_NOTIFIED:
-        for c in facts.asylum_claims:
-            basis = _notified(c.notified_on, c.decided_on)
-            if c.decision in _ADVERSE_ASYLUM and c.authority_kind == "state" and basis:
-                yield Occurrence(
-                    SOURCE_ASYLUM,
-                    c.id,
-                    basis[0],
-                    basis[1],
-                    country=c.country,
-                    met_on=_lodged(_appeals_against(facts, "asylum_claim", c.id)),
-                    procedure=c.procedure,
-                )
-    elif event in (Event.REMOVAL_ORDER_NOTIFIED, Event.OTHER_ADMIN_ACT_NOTIFIED):
-        wanted_other = event == Event.OTHER_ADMIN_ACT_NOTIFIED
-        for o in facts.removal_orders:
-            if (o.kind == "other") != wanted_other:
-                continue
-            basis = _notified(o.notified_on, o.issued_on)
-            if basis:
-                yield Occurrence(
-                    SOURCE_REMOVAL,
-                    o.id,
-                    basis[0],
-                    basis[1],
-                    country=o.country,
-                    met_on=_lodged(_appeals_against(facts, "removal_order", o.id)),
-                )
-    elif event in (Event.DEPORTATION_ORDER_NOTIFIED, Event.EXPULSION_ORDER_NOTIFIED):
-        # Russia removes by two routes with two appeals: an MVD deportation decision (KAS RF)
-        # and a court's administrative expulsion (KoAP RF 30.3); each rule names its route.
-        wanted = "expulsion" if event == Event.EXPULSION_ORDER_NOTIFIED else "deportation"
-        for o in facts.removal_orders:
-            basis = _notified(o.notified_on, o.issued_on)
-            if o.kind == wanted and basis:
-                yield Occurrence(
-                    SOURCE_REMOVAL,
-                    o.id,
-                    basis[0],
-                    basis[1],
-                    country=o.country,
-                    met_on=_lodged(_appeals_against(facts, "removal_order", o.id)),
-                )
-    elif event == Event.REMOVAL_SCHEDULED:
-        for o in facts.removal_orders:
-            if o.scheduled_removal_on:
-                yield Occurrence(
-                    SOURCE_REMOVAL,
-                    o.id,
-                    o.scheduled_removal_on,
-                    f"scheduled for {fmt(o.scheduled_removal_on)}",
-                    country=o.country,
-                    met_on=_ecthr_requested_since(facts, o.issued_on),
-                )
-    elif event == Event.DETENTION_ORDERED:
-        for chain in _detention_chains(facts):
-            head = chain[0]
-            if head.legal_basis not in _CUSTODY_ORDERS:
-                continue
+def _extradition_decisions(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for e in facts.extraditions:
+        basis = _notified(e.notified_on, e.decided_on)
+        if e.status in _ADVERSE_EXTRADITION and basis:
+            yield Occurrence(
+                SOURCE_EXTRADITION,
+                e.id,
+                basis[0],
+                basis[1],
+                country=e.requested_state,
+                met_on=_lodged(_appeals_against(facts, "extradition_request", e.id)),
+            )
+
+
+def _asylum_refusals(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for c in facts.asylum_claims:
+        basis = _notified(c.notified_on, c.decided_on)
+        if c.decision in _ADVERSE_ASYLUM and c.authority_kind == "state" and basis:
+            yield Occurrence(
+                SOURCE_ASYLUM,
+                c.id,
+                basis[0],
+                basis[1],
+                country=c.country,
+                met_on=_lodged(_appeals_against(facts, "asylum_claim", c.id)),
+                procedure=c.procedure,
+            )
+
+
+def _removal_orders(event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    wanted_other = event == Event.OTHER_ADMIN_ACT_NOTIFIED
+    for o in facts.removal_orders:
+        if (o.kind == "other") != wanted_other:
+            continue
+        basis = _notified(o.notified_on, o.issued_on)
+        if basis:
+            yield Occurrence(
+                SOURCE_REMOVAL,
+                o.id,
+                basis[0],
+                basis[1],
+                country=o.country,
+                met_on=_lodged(_appeals_against(facts, "removal_order", o.id)),
+            )
+
+
+def _removal_routes(event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    # Russia removes by two routes with two appeals: an MVD deportation decision (KAS RF)
+    # and a court's administrative expulsion (KoAP RF 30.3); each rule names its route.
+    wanted = "expulsion" if event == Event.EXPULSION_ORDER_NOTIFIED else "deportation"
+    for o in facts.removal_orders:
+        basis = _notified(o.notified_on, o.issued_on)
+        if o.kind == wanted and basis:
+            yield Occurrence(
+                SOURCE_REMOVAL,
+                o.id,
+                basis[0],
+                basis[1],
+                country=o.country,
+                met_on=_lodged(_appeals_against(facts, "removal_order", o.id)),
+            )
+
+
+def _removals_scheduled(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for o in facts.removal_orders:
+        if o.scheduled_removal_on:
+            yield Occurrence(
+                SOURCE_REMOVAL,
+                o.id,
+                o.scheduled_removal_on,
+                f"scheduled for {fmt(o.scheduled_removal_on)}",
+                country=o.country,
+                met_on=_ecthr_requested_since(facts, o.issued_on),
+            )
+
+
+def _detentions_ordered(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for chain in _detention_chains(facts):
+        head = chain[0]
+        if head.legal_basis not in _CUSTODY_ORDERS:
+            continue
+        yield Occurrence(
+            SOURCE_DETENTION,
+            head.id,
+            head.started_on,
+            f"(detained on {fmt(head.started_on)}; the ruling's date is not recorded, so "
+            "counted from the detention)",
+            country=head.country,
+            met_on=_lodged(_appeals_against(facts, "detention", head.id)),
+        )
+
+
+def _detentions_started(event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for chain in _detention_chains(facts):
+        head, last = chain[0], chain[-1]
+        if head.legal_basis != "extradition_arrest":
+            continue
+        met_on = last.ended_on
+        if event == Event.PROVISIONAL_ARREST:
+            received = [e.received_on for e in facts.extraditions if e.received_on]
+            if any(r <= head.started_on for r in received):
+                continue  # the request was already there: not a provisional arrest
+            met_on = _first([met_on, _first(received)])
+        yield Occurrence(
+            SOURCE_DETENTION,
+            head.id,
+            head.started_on,
+            f"from the start of detention on {fmt(head.started_on)}",
+            country=head.country,
+            met_on=met_on,
+        )
+
+
+def _immigration_detentions(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for chain in _detention_chains(facts):
+        head, last = chain[0], chain[-1]
+        if head.legal_basis != "immigration":
+            continue
+        yield Occurrence(
+            SOURCE_DETENTION,
+            head.id,
+            head.started_on,
+            f"from the start of detention on {fmt(head.started_on)}",
+            country=head.country,
+            met_on=last.ended_on,
+        )
+
+
+def _detention_appeals_lodged(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    detained = {d.id: d for d in facts.detentions}
+    for a in facts.appeals:
+        if a.target_kind == "detention" and a.lodged_on:
+            d = detained.get(a.target_id)
+            yield Occurrence(
+                SOURCE_APPEAL,
+                a.id,
+                a.lodged_on,
+                f"lodged on {fmt(a.lodged_on)}",
+                country=a.country or (d.country if d else ""),
+                met_on=a.decided_on,
+            )
+
+
+def _detention_terms(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for d in facts.detentions:
+        if d.authorised_until:
             yield Occurrence(
                 SOURCE_DETENTION,
-                head.id,
-                head.started_on,
-                f"(detained on {fmt(head.started_on)}; the ruling's date is not recorded, so "
-                "counted from the detention)",
-                country=head.country,
-                met_on=_lodged(_appeals_against(facts, "detention", head.id)),
+                d.id,
+                d.authorised_until,
+                f"until {fmt(d.authorised_until)} (detained on {fmt(d.started_on)})",
+                country=d.country,
+                met_on=d.ended_on,
             )
-    elif event in (Event.DETENTION_STARTED, Event.PROVISIONAL_ARREST):
-        for chain in _detention_chains(facts):
-            head, last = chain[0], chain[-1]
-            if head.legal_basis != "extradition_arrest":
-                continue
-            met_on = last.ended_on
-            if event == Event.PROVISIONAL_ARREST:
-                received = [e.received_on for e in facts.extraditions if e.received_on]
-                if any(r <= head.started_on for r in received):
-                    continue  # the request was already there: not a provisional arrest
-                met_on = _first([met_on, _first(received)])
-            yield Occurrence(
-                SOURCE_DETENTION,
-                head.id,
-                head.started_on,
-                f"from the start of detention on {fmt(head.started_on)}",
-                country=head.country,
-                met_on=met_on,
-            )
-    elif event == Event.IMMIGRATION_DETENTION_STARTED:
-        for chain in _detention_chains(facts):
-            head, last = chain[0], chain[-1]
-            if head.legal_basis != "immigration":
-                continue
-            yield Occurrence(
-                SOURCE_DETENTION,
-                head.id,
-                head.started_on,
-                f"from the start of detention on {fmt(head.started_on)}",
-                country=head.country,
-                met_on=last.ended_on,
-            )
-    elif event == Event.DETENTION_APPEAL_LODGED:
-        detained = {d.id: d for d in facts.detentions}
-        for a in facts.appeals:
-            if a.target_kind == "detention" and a.lodged_on:
-                d = detained.get(a.target_id)
-                yield Occurrence(
-                    SOURCE_APPEAL,
-                    a.id,
-                    a.lodged_on,
-                    f"lodged on {fmt(a.lodged_on)}",
-                    country=a.country or (d.country if d else ""),
-                    met_on=a.decided_on,
-                )
-    elif event == Event.DETENTION_AUTHORISED_UNTIL:
-        for d in facts.detentions:
-            if d.authorised_until:
-                yield Occurrence(
-                    SOURCE_DETENTION,
-                    d.id,
-                    d.authorised_until,
-                    f"until {fmt(d.authorised_until)} (detained on {fmt(d.started_on)})",
-                    country=d.country,
-                    met_on=d.ended_on,
-                )
-    elif event == Event.COURT_DECISION_NOTIFIED:
-        for a in facts.appeals:
-            basis = _notified(a.notified_on, a.decided_on)
-            if a.outcome == "rejected" and basis:
-                yield Occurrence(
-                    SOURCE_APPEAL,
-                    a.id,
-                    basis[0],
-                    basis[1],
-                    country=a.country,
-                    met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
-                )
-    elif event in NEXT_INSTANCE_EVENTS:
-        for a in facts.appeals:
-            basis = _notified(a.notified_on, a.decided_on)
-            if a.outcome != "rejected" or not basis:
-                continue
-            if _NEXT_INSTANCE.get(appeal_subject(facts, a)) != event:
-                continue
+
+
+def _court_rejections(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for a in facts.appeals:
+        basis = _notified(a.notified_on, a.decided_on)
+        if a.outcome == "rejected" and basis:
             yield Occurrence(
                 SOURCE_APPEAL,
                 a.id,
@@ -558,85 +590,148 @@ def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:  # n
                 basis[1],
                 country=a.country,
                 met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
-                court_level=a.court_level,
             )
-    elif event == Event.EXTRADITION_APPEAL_LODGED:
-        for a in facts.appeals:
-            if a.target_kind == "extradition_request" and a.lodged_on:
-                yield Occurrence(
-                    SOURCE_APPEAL,
-                    a.id,
-                    a.lodged_on,
-                    f"lodged on {fmt(a.lodged_on)}",
-                    country=a.country,
-                    met_on=a.decided_on,
-                )
-    elif event == Event.FINAL_DOMESTIC_DECISION:
-        higher = {a.target_id for a in facts.appeals if a.target_kind == "lower_appeal"}
-        for a in facts.appeals:
-            basis = _notified(a.notified_on, a.decided_on)
-            if a.outcome == "rejected" and a.id not in higher and basis:
-                yield Occurrence(
-                    SOURCE_APPEAL,
-                    a.id,
-                    basis[0],
-                    basis[1],
-                    country=a.country,
-                    met_on=_ecthr_requested_since(facts, a.decided_on or basis[0]),
-                )
-    elif event in (Event.COMPLAINT_TRANSMITTED, Event.COMMITTEE_DECISION, Event.INTERIM_GRANTED):
-        for m in facts.interim_measures:
-            if event == Event.COMPLAINT_TRANSMITTED and m.complaint_transmitted_on:
-                on, phrase = m.complaint_transmitted_on, "transmitted to the state on"
-            elif event == Event.COMMITTEE_DECISION and (m.decision_transmitted_on or m.decision_on):
-                on, phrase = _followup_basis(m)
-                yield Occurrence(
-                    SOURCE_INTERIM,
-                    m.id,
-                    on,
-                    phrase,
-                    country=m.respondent_state,
-                    body=m.body.upper(),
-                )
-                continue
-            elif (
-                event == Event.INTERIM_GRANTED
-                and m.status == "granted"
-                and m.granted_on
-                and m.lifted_on is None
-            ):
-                on = max((m.granted_on, *m.reaffirmed_on))
-                phrase = "granted or last reaffirmed on"
-            else:
-                continue
+
+
+def _next_instances(event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for a in facts.appeals:
+        basis = _notified(a.notified_on, a.decided_on)
+        if a.outcome != "rejected" or not basis:
+            continue
+        if _NEXT_INSTANCE.get(appeal_subject(facts, a)) != event:
+            continue
+        yield Occurrence(
+            SOURCE_APPEAL,
+            a.id,
+            basis[0],
+            basis[1],
+            country=a.country,
+            met_on=_lodged(_appeals_against(facts, "lower_appeal", a.id)),
+            court_level=a.court_level,
+        )
+
+
+def _extradition_appeals_lodged(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for a in facts.appeals:
+        if a.target_kind == "extradition_request" and a.lodged_on:
+            yield Occurrence(
+                SOURCE_APPEAL,
+                a.id,
+                a.lodged_on,
+                f"lodged on {fmt(a.lodged_on)}",
+                country=a.country,
+                met_on=a.decided_on,
+            )
+
+
+def _final_decisions(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    higher = {a.target_id for a in facts.appeals if a.target_kind == "lower_appeal"}
+    for a in facts.appeals:
+        basis = _notified(a.notified_on, a.decided_on)
+        if a.outcome == "rejected" and a.id not in higher and basis:
+            yield Occurrence(
+                SOURCE_APPEAL,
+                a.id,
+                basis[0],
+                basis[1],
+                country=a.country,
+                met_on=_ecthr_requested_since(facts, a.decided_on or basis[0]),
+            )
+
+
+def _treaty_body_events(event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for m in facts.interim_measures:
+        if event == Event.COMPLAINT_TRANSMITTED and m.complaint_transmitted_on:
+            on, phrase = m.complaint_transmitted_on, "transmitted to the state on"
+        elif event == Event.COMMITTEE_DECISION and (m.decision_transmitted_on or m.decision_on):
+            on, phrase = _followup_basis(m)
             yield Occurrence(
                 SOURCE_INTERIM,
                 m.id,
                 on,
-                f"{phrase} {fmt(on)}",
+                phrase,
                 country=m.respondent_state,
                 body=m.body.upper(),
             )
-    elif event == Event.LAST_CONFIRMED_CONTACT:
-        for d in facts.detentions:
-            if d.ended_on is not None:
-                continue
-            contact = facts.last_confirmed_contact_on
-            if contact is not None and contact >= d.started_on:
-                on, phrase = contact, f"(last confirmed contact on {fmt(contact)})"
-            else:
-                on = d.started_on
-                phrase = f"(detained on {fmt(d.started_on)}, no confirmed contact since)"
-            yield Occurrence(SOURCE_DETENTION, d.id, on, phrase, country=d.country)
-    elif event == Event.UA_SEND_BEFORE:
-        for ua in facts.urgent_actions:
-            if ua.status in _LIVE_UA:
-                yield Occurrence(
-                    SOURCE_URGENT_ACTION,
-                    ua.id,
-                    ua.send_before,
-                    f"send appeals before {fmt(ua.send_before)}",
-                )
+            continue
+        elif (
+            event == Event.INTERIM_GRANTED
+            and m.status == "granted"
+            and m.granted_on
+            and m.lifted_on is None
+        ):
+            on = max((m.granted_on, *m.reaffirmed_on))
+            phrase = "granted or last reaffirmed on"
+        else:
+            continue
+        yield Occurrence(
+            SOURCE_INTERIM,
+            m.id,
+            on,
+            f"{phrase} {fmt(on)}",
+            country=m.respondent_state,
+            body=m.body.upper(),
+        )
+
+
+def _last_contacts(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for d in facts.detentions:
+        if d.ended_on is not None:
+            continue
+        contact = facts.last_confirmed_contact_on
+        if contact is not None and contact >= d.started_on:
+            on, phrase = contact, f"(last confirmed contact on {fmt(contact)})"
+        else:
+            on = d.started_on
+            phrase = f"(detained on {fmt(d.started_on)}, no confirmed contact since)"
+        yield Occurrence(SOURCE_DETENTION, d.id, on, phrase, country=d.country)
+
+
+def _urgent_actions(_event: Event, facts: PersonFacts) -> Iterator[Occurrence]:
+    for ua in facts.urgent_actions:
+        if ua.status in _LIVE_UA:
+            yield Occurrence(
+                SOURCE_URGENT_ACTION,
+                ua.id,
+                ua.send_before,
+                f"send appeals before {fmt(ua.send_before)}",
+            )
+
+
+# Where each event is found, and the facts that holds it: an event of which the person has
+# no fact is skipped without a call (a sweep asks about every event for every person).
+_OCCURRENCES: dict[Event, tuple[Callable[[Event, PersonFacts], Iterator[Occurrence]], str]] = {
+    Event.EXTRADITION_DECISION_NOTIFIED: (_extradition_decisions, "extraditions"),
+    Event.ASYLUM_REFUSAL_NOTIFIED: (_asylum_refusals, "asylum_claims"),
+    Event.REMOVAL_ORDER_NOTIFIED: (_removal_orders, "removal_orders"),
+    Event.OTHER_ADMIN_ACT_NOTIFIED: (_removal_orders, "removal_orders"),
+    Event.DEPORTATION_ORDER_NOTIFIED: (_removal_routes, "removal_orders"),
+    Event.EXPULSION_ORDER_NOTIFIED: (_removal_routes, "removal_orders"),
+    Event.REMOVAL_SCHEDULED: (_removals_scheduled, "removal_orders"),
+    Event.DETENTION_ORDERED: (_detentions_ordered, "detentions"),
+    Event.DETENTION_STARTED: (_detentions_started, "detentions"),
+    Event.PROVISIONAL_ARREST: (_detentions_started, "detentions"),
+    Event.IMMIGRATION_DETENTION_STARTED: (_immigration_detentions, "detentions"),
+    Event.DETENTION_APPEAL_LODGED: (_detention_appeals_lodged, "appeals"),
+    Event.DETENTION_AUTHORISED_UNTIL: (_detention_terms, "detentions"),
+    Event.COURT_DECISION_NOTIFIED: (_court_rejections, "appeals"),
+    **{event: (_next_instances, "appeals") for event in NEXT_INSTANCE_EVENTS},
+    Event.EXTRADITION_APPEAL_LODGED: (_extradition_appeals_lodged, "appeals"),
+    Event.FINAL_DOMESTIC_DECISION: (_final_decisions, "appeals"),
+    Event.COMPLAINT_TRANSMITTED: (_treaty_body_events, "interim_measures"),
+    Event.COMMITTEE_DECISION: (_treaty_body_events, "interim_measures"),
+    Event.INTERIM_GRANTED: (_treaty_body_events, "interim_measures"),
+    Event.LAST_CONFIRMED_CONTACT: (_last_contacts, "detentions"),
+    Event.UA_SEND_BEFORE: (_urgent_actions, "urgent_actions"),
+}
+
+
+def _occurrences(event: Event, facts: PersonFacts) -> Iterable[Occurrence]:
+    """Where `event` happened in the facts."""
+    found = _OCCURRENCES.get(event)
+    if found is None or not getattr(facts, found[1]):
+        return ()
+    return found[0](event, facts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -688,6 +783,11 @@ class Gap:
         return (self.event, self.source_type, self.source_id)
 
 
+@per_rule_tuple
+def _event_of(rules: Sequence[RuleSpec]) -> dict[str, str]:
+    return {r.code: str(r.counts_from) for r in rules}
+
+
 def find_gaps(
     facts: PersonFacts,
     rules: Sequence[RuleSpec],
@@ -700,7 +800,7 @@ def find_gaps(
     when no higher appeal is recorded, by a treaty body's window from the final decision."""
     if deadlines is None:
         deadlines = compute_deadlines(facts, rules, date.min)
-    event_of = {r.code: str(r.counts_from) for r in rules}
+    event_of = _event_of(rules)
     given: dict[tuple[str, str], set[str]] = defaultdict(set)
     for d in deadlines:
         if d.kind == Kind.TREATY_APPLICATION:

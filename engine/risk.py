@@ -24,7 +24,7 @@ The defaults are what practitioners told us and what the seeds show:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -36,7 +36,7 @@ from .barriers import (
     find_barriers,
 )
 from .calendar import WorkCalendar
-from .deadlines import ComputedDeadline, compute_deadlines, deadline_order
+from .deadlines import ComputedDeadline, compute_deadlines, deadline_order, per_rule_tuple
 from .facts import DetentionFact, InterimFact, PersonFacts, RuleSpec
 from .kinds import Kind
 from .wording import BODY_NAMES, N_, on, phrase, say, state
@@ -752,6 +752,13 @@ def missed_appeal_windows(deadlines: Iterable[ComputedDeadline]) -> tuple[date, 
     return tuple(sorted(d.due_on for d in _appeal_deadlines(deadlines) if d.status == "missed"))
 
 
+@per_rule_tuple
+def _shortened(specs: Sequence[RuleSpec]) -> tuple[frozenset[Kind], tuple[RuleSpec, ...]]:
+    """The kinds with a rule that an imminent risk shortens, and every rule of those kinds."""
+    kinds = frozenset(s.kind for s in specs if s.imminent_period_amount is not None)
+    return kinds, tuple(s for s in specs if s.kind in kinds)
+
+
 def assess_with_deadlines(
     facts: PersonFacts,
     extra: Mapping,
@@ -775,7 +782,7 @@ def assess_with_deadlines(
     detainee, getting appeals out before an urgent action's date, seeing that the state
     respects an interim measure are there to stop a return. Kept, they stayed years overdue
     at the top of "my deadlines" and the home page."""
-    specs = list(specs)
+    specs = specs if type(specs) is tuple else tuple(specs)
     deadlines = compute_deadlines(facts, specs, today, calendars)
     rf = RiskFacts(
         facts=facts,
@@ -787,13 +794,10 @@ def assess_with_deadlines(
     if (assessment.level == "imminent") != (facts.risk_level == "imminent"):
         # Only the kinds with a rule that the level shortens can change; every rule that can
         # give a deadline of such a kind is rerun, so the earliest-wins choice is unchanged.
-        kinds = {s.kind for s in specs if s.imminent_period_amount is not None}
+        kinds, shortened = _shortened(specs)
         if kinds:
             again = compute_deadlines(
-                replace(facts, risk_level=assessment.level),
-                [s for s in specs if s.kind in kinds],
-                today,
-                calendars,
+                replace(facts, risk_level=assessment.level), shortened, today, calendars
             )
             deadlines = sorted(
                 [d for d in deadlines if d.kind not in kinds] + again, key=deadline_order

@@ -104,7 +104,7 @@ ENGLISH = Speaker()
 
 
 def render(value, speaker: Speaker) -> str:  # noqa: C901 - one line per kind of argument
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):  # the first test is the quick one
         if "msg" in value:
             return say(value["msg"], value.get("args") or {}, speaker)
         if "date" in value:

@@ -265,3 +265,20 @@ def test_in_almaty_the_cat_measure_held_kz07_at_high_until_the_returns_of_9_june
     assert a.level == "imminent"
     (barrier,) = a.barriers
     assert barrier.lifted_by == ("state_returned_despite_interim",)
+
+
+def test_an_alerts_why_said_from_the_reasons_sentences_is_the_same_as_said_in_full(replay):
+    """The batch path writes the English of a raised-risk alert's reasons from each reason's
+    sentence instead of saying its message again (services._said_why): the same text, for
+    every reason the seeds' timelines fire."""
+    checked = 0
+    for key in OSH_DETAINED + KZ_STILL_DETAINED + KZ_EXTRADITED:
+        for day in (date(2005, 6, 10), date(2011, 3, 20), date(2011, 6, 9), date(2011, 7, 1)):
+            reasons = replay(key, day).reasons_json()
+            why = [services._line("Raised to %(level)s:", level={"level": "high"})]
+            why += [services._item(r) for r in reasons]
+            assert services._said_why(why, reasons) == [
+                services.say(line["text"], line["args"]) for line in why
+            ]
+            checked += len(reasons)
+    assert checked > 20  # the timelines fire reasons with arguments of every kind
