@@ -7,14 +7,17 @@ gunicorn with DEBUG off, while a sweep runs; locust, headless, loopback only, bo
 Builds `haven_bench_load` (the name must contain "bench": it is dropped and recreated), with
 the sweep benchmark's synthetic persons, 5 staff per role with TOTP enrolled, and their
 authenticated sessions (a password + TOTP login's, written by the same code the tests use). Then
-starts gunicorn on a free loopback port, a real Celery worker (which recomputes the persons the
-users' saves touch), the agenda sweep on schedule, and locust; prints requests/s and
-p50/p95/p99 per page. Target: 50 users, p95 < 300 ms, no errors.
+starts gunicorn on a free loopback port, the Celery workers (which recompute the persons the
+users' saves touch, and run the sweeps), the agenda sweep on schedule, and locust; prints
+requests/s and p50/p95/p99 per page. Target: 50 users, p95 < 300 ms, no errors.
 
-The worker and the sweep run as production runs them: at a lower CPU priority than the web
-processes (nice 10, as in docker-compose.yml). The agenda sweep (what beat sends every 15
-minutes) runs every `--sweep-every` seconds (60: more often than in production); `--sweep loop`
-loops the full sweep instead (the nightly net, always under way), `--sweep none` runs none.
+The workers run as docker-compose.yml runs them: one for the "events" queue (a saved fact's
+recompute) at the web's priority, one for the rest at nice 10, so that staff waiting on a page
+come before a sweep or a run's chunk (`--workers one`: a single worker for both queues, as
+`haven.py run`). The agenda sweep is sent to the queue, as beat sends it every 15 minutes,
+every `--sweep-every` seconds (60: more often than in production); `--sweep loop` sends a
+recompute run of everyone each time the last one is done instead (the nightly net or a rule
+edit, always under way), `--sweep none` none.
 `--probes N` also measures change -> alert latency (benchmarks/latency.py).
 gunicorn runs 3 sync workers, as in docker-compose.yml: on 2 cores with PostgreSQL on the
 same machine a request is CPU work, Python's or PostgreSQL's; one worker a core plus one for
@@ -127,6 +130,14 @@ if __name__ == "__main__":
         )
         parser.add_argument("--sweep-every", type=float, default=60)
         parser.add_argument(
+            "--workers",
+            choices=("compose", "one"),
+            default="compose",
+            help="compose: a worker for the events queue (nice 0) and one for the rest (nice "
+            "--worker-nice), as docker-compose.yml; one: a single worker taking both queues, "
+            "as `haven.py run`",
+        )
+        parser.add_argument(
             "--worker-nice",
             type=int,
             default=WORKER_NICE,
@@ -170,6 +181,8 @@ if __name__ == "__main__":
         work = Path(tempfile.mkdtemp(prefix="haven-load-"))
         (work / "data.json").write_text(json.dumps(data))
         child_env = {**os.environ, **env, "HAVEN_LOAD_DATA": str(work / "data.json")}
+        # Each task's legs (sent, taken, started, done), from every process the run starts.
+        child_env["HAVEN_TIMING_LOG"] = str(work / "tasks.jsonl")
         port = free_port()
         venv_bin = Path(sys.executable).parent
         procs = []
@@ -180,7 +193,8 @@ if __name__ == "__main__":
                  # Each request's own time in the web process (%(D)s, microseconds), to tell
                  # it apart from the time spent waiting for a free process.
                  "--access-logfile", str(work / "access.log"),
-                 "--access-logformat", "%(m)s %(U)s %(q)s %(D)s %(t)s"],
+                 "--access-logformat", "%(m)s %(U)s %(q)s %(D)s %(t)s",
+                 "-c", "python:benchmarks.timing"],
                 cwd=ROOT, env=child_env,
             )  # fmt: skip
             procs.append(web)
@@ -193,26 +207,39 @@ if __name__ == "__main__":
                     if time.monotonic() > deadline or web.poll() is not None:
                         sys.exit("gunicorn did not come up")
                     time.sleep(0.5)
-            # At the Celery worker's priority in docker-compose.yml (nice 10): staff waiting
-            # on a page come before the recomputes their saves enqueue and the sweep.
-            worker = subprocess.Popen(
-                [str(venv_bin / "celery"), "-A", "config", "worker", "--concurrency", "2",
-                 "-n", "load@%h", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-                cwd=ROOT, env=child_env, stdout=open(work / "worker.log", "w"),
-                stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(args.worker_nice),
-            )  # fmt: skip
-            procs.append(worker)
-            wait_for_worker(env)  # a worker starting at nice 10 on a busy machine takes a while
+            # The workers as docker-compose.yml runs them: one for the "events" queue (a saved
+            # fact's recompute) at the web's priority, one for the rest (the sweeps, a run's
+            # chunks) at nice 10, so that staff waiting on a page come first. `--workers one`:
+            # a single worker taking both queues, events first, as `haven.py run` starts it.
+            import redis
+
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # nothing left from `prepare`
+            shapes = [("events", "events", 1, 0), ("celery", "bulk", 2, args.worker_nice)]
+            if args.workers == "one":
+                shapes = [(None, "one", 2, args.worker_nice)]
+            workers = []
+            for queue, name, concurrency, nice in shapes:
+                workers.append(subprocess.Popen(
+                    [str(venv_bin / "celery"), "-A", "config", "worker",
+                     "--concurrency", str(concurrency), "-n", f"load-{name}@%h",
+                     *(["-Q", queue] if queue else []), "-I", "benchmarks.timing",
+                     "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+                    cwd=ROOT, env=child_env, stdout=open(work / f"worker-{name}.log", "w"),
+                    stderr=subprocess.STDOUT, preexec_fn=lambda nice=nice: os.nice(nice),
+                ))  # fmt: skip
+                procs.append(workers[-1])
+            wait_for_workers(env, len(workers))  # starting at nice 10 on a busy machine: slow
             sweeper = None
             if args.sweep != "none":
+                # What beat does: send the agenda sweep to the queue every --sweep-every s (or,
+                # looping, a recompute run of everyone as soon as the last one is done).
                 loop = SWEEP_LOOP if args.sweep == "loop" else AGENDA_LOOP
                 sweeper = subprocess.Popen(
                     [sys.executable, "-c", loop, str(args.sweep_every)], cwd=ROOT, env=child_env,
                     stdout=open(work / "sweeps.log", "w"), stderr=subprocess.STDOUT,
-                    preexec_fn=lambda: os.nice(args.worker_nice),
                 )  # fmt: skip
                 procs.append(sweeper)
-            background = [p.pid for p in (worker, sweeper) if p is not None]
+            background = [p.pid for p in (*workers, sweeper) if p is not None]
             before = cpu_use(web.pid, background, env)
             started = time.monotonic()
             # Locust resets its figures once every user has arrived; the server's are cut there.
@@ -256,32 +283,48 @@ if __name__ == "__main__":
             import redis
 
             redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-        sweeps = (work / "sweeps.log").read_text().split() if (work / "sweeps.log").exists() else []
+        sweeps = sweep_times(work, args.sweep)
         server = server_times(work / "access.log", counted_from)
         code = report(work / "run_stats.csv", args, elapsed, sweeps, used, server)
         if data["probe"]:
-            from benchmarks.latency import committed
+            from benchmarks.latency import committed, legs
             from benchmarks.latency import report as latency_report
 
-            code = max(code, 0 if latency_report(probes, committed(probes_from)) else 1)
+            rows = legs(probes, child_env.get("HAVEN_TIMING_LOG"))
+            code = max(code, 0 if latency_report(rows, committed(probes_from)) else 1)
         return code
+
+    def sweep_times(work: Path, sweep: str) -> list[str]:
+        """Seconds each sweep took in the worker (the agenda sweep's task, from the timing
+        log) or, looping, each recompute run of everyone (from sending to its last chunk)."""
+        if sweep == "loop":
+            log = work / "sweeps.log"
+            return log.read_text().split() if log.exists() else []
+        from benchmarks import timing
+
+        tasks = timing.read(work / "tasks.jsonl") if (work / "tasks.jsonl").exists() else {}
+        return [
+            f"{t['done'] - t['started']:.2f}"
+            for t in sorted(tasks.values(), key=lambda t: t.get("started", 0))
+            if t.get("task") == "engine.tasks.agenda_sweep_task" and "done" in t
+        ]
 
     def django_now():
         from django.utils import timezone
 
         return timezone.now()
 
-    def wait_for_worker(env: dict, timeout: float = 300) -> None:
-        """Until the worker answers a ping: the load and the probes must not start while the
-        recomputes they enqueue could only queue up behind its start."""
+    def wait_for_workers(env: dict, count: int, timeout: float = 300) -> None:
+        """Until every worker answers a ping: the load and the probes must not start while the
+        recomputes they enqueue could only queue up behind a worker's start."""
         from config.celery import app
 
         app.conf.broker_url = env["REDIS_URL"]
         started = time.monotonic()
-        while not (app.control.inspect(timeout=1).ping() or {}):
+        while len(app.control.inspect(timeout=1).ping() or {}) < count:
             if time.monotonic() - started > timeout:
-                sys.exit("the worker did not come up")
-        print(f"worker up in {time.monotonic() - started:.0f} s", flush=True)
+                sys.exit("the workers did not come up")
+        print(f"{count} workers up in {time.monotonic() - started:.0f} s", flush=True)
 
     def cpu_use(web_pid: int, background: list[int], env: dict) -> dict[str, float]:
         """CPU seconds so far of the web processes, of the database backends serving them
@@ -416,29 +459,33 @@ if __name__ == "__main__":
 
         return psutil.cpu_count()
 
+    # A recompute run of everyone (the nightly net, or a rule edit), over and over: the
+    # run's chunks always on the queue, as when a rule edit reaches everyone at noon.
     SWEEP_LOOP = """
 import time, django
 django.setup()
 from django.utils import timezone
-from engine import services
+from engine.models import RecomputeRun, RunStatus
+from engine.tasks import recompute_run_task
 while True:
-    t = time.perf_counter()
-    services.sweep(today=timezone.localdate())
+    t, since = time.perf_counter(), timezone.now()
+    recompute_run_task.delay("requested", "load benchmark")
+    while not RecomputeRun.objects.filter(
+        requested_at__gte=since, status__in=[RunStatus.DONE, RunStatus.SUPERSEDED]
+    ).exists():
+        time.sleep(0.5)
     print(round(time.perf_counter() - t), flush=True)
 """
-    # What beat's agenda sweep does (engine.tasks.agenda_sweep_task), every N seconds.
+    # What beat does with the agenda sweep (engine.tasks.agenda_sweep_task), every N seconds.
     AGENDA_LOOP = """
 import sys, time, django
 django.setup()
-from django.utils import timezone
-from engine import services
+import benchmarks.timing
+from engine.tasks import agenda_sweep_task
 every = float(sys.argv[1])
 while True:
-    t = time.perf_counter()
-    services.agenda_sweep(today=timezone.localdate())
-    took = time.perf_counter() - t
-    print(f"{took:.2f}", flush=True)
-    time.sleep(max(0.0, every - took))
+    agenda_sweep_task.apply_async(expires=every)
+    time.sleep(every)
 """
 
     sys.exit(main())

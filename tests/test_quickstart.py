@@ -98,6 +98,21 @@ def test_run_serves_the_login_page_runs_a_task_and_stops_on_ctrl_c(tmp_path):
             )
 
         assert wait(lambda: pings_succeeded() >= 2, 60), output()[-4000:]
+
+        # The one worker also takes the events queue (a saved fact's recompute; here of a
+        # person who does not exist: nothing to do, but run).
+        subprocess.run(
+            [sys.executable, "-c", "from config.celery import app; app.send_task("
+             "'engine.tasks.recompute_person_task', ['00000000-0000-0000-0000-000000000000'])"],
+            cwd=ROOT, env=env, check=True, timeout=60,
+        )  # fmt: skip
+        assert wait(
+            lambda: any(
+                "recompute_person_task[" in line and "succeeded" in line
+                for line in output().splitlines()
+            ),
+            60,
+        ), output()[-4000:]
         for role in ("caseworker", "lawyer", "coordinator", "admin"):
             assert f"  {role} " in output()
         assert (var / "haven.sqlite3").exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("HAVEN_VAR_DIR", BASE_DIR / "var"))
@@ -206,6 +207,9 @@ if REDIS_URL:
         # A task whose worker died unacknowledged comes back after this long. Longer than the
         # longest task (a letter batch), shorter than the sweep interval.
         "visibility_timeout": int(os.environ.get("HAVEN_VISIBILITY_TIMEOUT", 600)),
+        # A worker that consumes both queues takes from the first non-empty one, in the order
+        # of CELERY_TASK_QUEUES (events first), instead of round robin.
+        "queue_order_strategy": "priority",
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -218,6 +222,19 @@ else:
         "polling_interval": 0.1,
         "store_processed": False,
     }
+# Two queues. "events": what staff are waiting for, a saved fact's recompute of its person
+# and of the others it is evidence for (its alerts are in the app once it commits), each a
+# fraction of a second. "celery": the rest (sweeps, recompute runs and their chunks of 2,000 persons, imports,
+# letters), seconds to minutes each. A worker started without -Q consumes both, events first
+# (`haven.py run`, the tests); docker-compose.yml gives events a worker of their own, so a save
+# never waits for a chunk to finish (engine.tasks, README "Change to alert latency").
+EVENTS_QUEUE = "events"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue(EVENTS_QUEUE), Queue(CELERY_TASK_DEFAULT_QUEUE))
+CELERY_TASK_ROUTES = {
+    "engine.tasks.recompute_person_task": {"queue": EVENTS_QUEUE},
+    "engine.tasks.recompute_affected_task": {"queue": EVENTS_QUEUE},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
