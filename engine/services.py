@@ -55,7 +55,7 @@ from .models import (
     SuspensiveEffect,
     hash_token,
 )
-from .wording import N_, on, phrase
+from .wording import N_, on, phrase, say
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0150_name_tokens"),
+        ("casework", "0230_nametoken_key_name"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("engine", "0191_alert_message"),
+        ("engine", "0211_deadline_person_index_covered"),
     ]
 
     operations = [
