@@ -52,9 +52,7 @@ def test_a_user_changes_their_language_on_their_alert_settings(client_for, coord
     assert AlertPreference.objects.get(user=coordinator).digest_enabled is False  # the rest too
 
 
-def test_the_settings_offer_the_language_being_read_to_one_who_never_chose(
-    client_for, coordinator
-):
+def test_the_settings_offer_the_language_being_read_to_one_who_never_chose(client_for, coordinator):
     client = client_for(coordinator)
     client.cookies["django_language"] = "ru"
     page = client.get("/engine/inbox/").content.decode()
