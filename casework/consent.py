@@ -34,6 +34,11 @@ _SURNAME_ENDINGS = ("ov", "ev", "ova", "eva", "uli", "ulu", "kizi", "zoda", "zad
 # A case ending added to a name in Russian or Kazakh text: Абдуллаеву, Абдуллаевым.
 _MAX_INFLECTION = 2
 _PAIR_WINDOW = 2
+_LEADING = "\"'«„“(["
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Patronymic markers (o‘g‘li, qizi, uly, qyzy, uulu, kyzy) say "son of", "daughter of":
+# not a name, and English words fold to them (Kazakh -> kazah, key of qizi).
+_MARKERS = frozenset({"ogli", "ugli", "ugi", "ogi", "uli", "ulu", "kizi", "gizi", "kiz"})
 _INITIALS_WORD = re.compile(r"^(?:[^\W\d_]{1,2}\.)+\W*$")
 
 _NUMBER_WORDS = (
@@ -159,11 +164,17 @@ class _Text:
     keys: list[set[str]]  # per token: its key, and its keys without a case ending
 
     @classmethod
-    def of(cls, text: str) -> _Text:
+    def of(cls, text: str, *, names_only: bool = False) -> _Text:
+        """`names_only`: read as the gate reads text against everyone in the database (see
+        NameScanner): only capitalised words, no patronymic markers, case endings cut
+        from Cyrillic words only."""
         words = text.split()
         tokens, keys = [], []
         for w, word in enumerate(words):
             initials = _INITIALS_WORD.match(word) is not None  # "R.", "Р.А.", "Sh." (not "a")
+            letters = word.lstrip(_LEADING)
+            capitalised = bool(letters) and letters[0].isupper()
+            cyrillic = _CYRILLIC.search(word) is not None
             for token in word_tokens(word):
                 tokens.append((token, w))
                 if is_initial(token):
@@ -171,9 +182,12 @@ class _Text:
                     if not initials:
                         tokens[-1] = ("", w)  # a one-letter word: an article, not an initial
                     continue
+                if names_only and (not capitalised or token in _MARKERS):
+                    keys.append(set())
+                    continue
                 found = {name_key(token)}
                 for cut in range(1, _MAX_INFLECTION + 1):
-                    if len(token) - cut >= 4:
+                    if len(token) - cut >= 4 and (cyrillic or not names_only):
                         found.add(name_key(token[:-cut]))
                 keys.append(found)
         return cls(words, tokens, keys)
@@ -249,7 +263,7 @@ class NameScanner:
     def prefetch(self, texts: Iterable[str]) -> None:
         """Read, in one query, the database entries every one of `texts` could need, so that
         checking each of them (500 letters) asks the database nothing more."""
-        reads = [_Text.of(text) for text in texts if text]
+        reads = [_Text.of(text, names_only=True) for text in texts if text]
         keys = set().union(*(r.all_keys() for r in reads)) if reads else set()
         near = set().union(*(r.near_initials() for r in reads)) if reads else set()
         index, names = self._query(keys, near)
@@ -270,6 +284,7 @@ class NameScanner:
         found: dict[str, Hit] = {}
         self._scan(read, self._index, self._names, found, alone=True)
         if self._everyone:
+            read = _Text.of(text, names_only=True)
             index, names = self._database_entries(read)
             self._scan(read, index, names, found, alone=False)
         return list(found.values())
@@ -279,7 +294,8 @@ class NameScanner:
         for i, keys in enumerate(read.keys):
             for key in keys:
                 for entry in index.get(key, ()):
-                    hits_by_name[entry.name].append((i, entry))
+                    if alone or entry.token not in _MARKERS:  # qizi names no one
+                        hits_by_name[entry.name].append((i, entry))
         for name, positions in hits_by_name.items():
             entries = names.get(name, ())
             for i, entry in positions:
