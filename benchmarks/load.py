@@ -412,7 +412,7 @@ if __name__ == "__main__":
         rows = list(csv.DictReader(stats_csv.open()))
         print(
             f"\n{args.users} users, {args.seconds} s, {args.persons} persons, "
-            f"gunicorn x{args.web_workers}, a Celery worker, {args.sweep} sweeps during the run:"
+            f"gunicorn x{args.web_workers}, workers: {args.workers}, {args.sweep} sweeps during the run:"
             f" {len(sweeps)} ({', '.join(sweeps)} s)"
         )
         print(

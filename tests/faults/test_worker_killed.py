@@ -18,7 +18,7 @@ from django.utils import timezone
 from benchmarks.loaddata import make_persons
 from casework.models import Person
 from engine.models import Deadline
-from engine.tasks import sweep_task
+from engine.tasks import LOCKED_BATCH, sweep_task
 from tests.conftest import wait_for
 from tests.factories import AsylumClaimFactory, PersonFactory
 
@@ -40,13 +40,13 @@ def test_a_sweep_killed_midway_is_redelivered_and_completes(shipped_rules, worke
     today = timezone.localdate()
     make_persons(700)
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-    # Batches of 500: the first commits, the second waits on this person's lock.
-    with person_locked(ids[600]) as conn:
+    # Batches of LOCKED_BATCH (200): the first commits, the second waits on this person's lock.
+    with person_locked(ids[LOCKED_BATCH + 100]) as conn:
         worker = workers("a")
         sweep_task.delay()
         wait_for(lambda: backends_waiting_on_a_lock(conn), timeout=BOUND)
         computed = set(Deadline.objects.values_list("person_id", flat=True))
-        assert computed and computed <= set(ids[:500]), "caught between two batches"
+        assert computed and computed <= set(ids[:LOCKED_BATCH]), "caught between two batches"
         worker.kill()
         killed_at = time.monotonic()
 
