@@ -8,8 +8,9 @@ size (default 1,000 and 10,000) prints: the first full recompute (every deadline
 one process taking the run's chunks in turn, with its queries per batch; the agenda sweep
 right after (the steady state every 15 minutes) and on the next day; the time of one
 recompute after one fact changed; and the first full recompute on `--workers` real Celery
-workers through Redis (REDIS_URL). Machine load is printed beside: the machine is shared.
-CPU time is this process's plus its PostgreSQL backend's. `--workers-only` runs just the
+workers through Redis (REDIS_URL), with the CPU time of the workers and of their PostgreSQL
+backends and the wall time that CPU implies on a quiet machine. Machine load is printed
+beside: the machine is shared. CPU time is this process's plus its PostgreSQL backend's. `--workers-only` runs just the
 last part on data already made (with `--keep`). Targets at 100,000: steady sweep <= 3 s,
 first full recompute <= 45 s on two workers, one recompute median <= 25 ms, the same queries
 per batch at every size.
