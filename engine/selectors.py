@@ -396,7 +396,8 @@ def _mine(qs, user, scope: str):
 
 def gaps_for(user, *, scope: str = SCOPE_MINE, person_id=None, jurisdiction: str = ""):
     """The facts with no rule (RuleGap) of the persons whose deadlines `deadlines_for` shows
-    the user, oldest first: beside the deadlines, so that a missing rule is not silence."""
+    the user, newest first: beside the deadlines, so that a missing rule is not silence. The
+    newest come first because a fresh decision is the one whose period may still be running."""
     from .models import RuleGap
 
     qs = _mine(RuleGap.objects.all(), user, scope)
@@ -404,7 +405,7 @@ def gaps_for(user, *, scope: str = SCOPE_MINE, person_id=None, jurisdiction: str
         qs = qs.filter(person_id=person_id)
     if jurisdiction:
         qs = qs.filter(jurisdiction__iexact=jurisdiction)
-    return qs.select_related("person").order_by("counted_from", "event", "id")
+    return qs.select_related("person").order_by("-counted_from", "event", "id")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def deadline_list(request):
             scope=filters["scope"],
             person_id=filters["person_id"],
             jurisdiction=filters["jurisdiction"],
-        )[:GAPS_SHOWN]
+        )[:GAPS_ON_PAGE]
     )
     record_read(user=request.user, objects=shown + gaps, channel="page", path=request.path)
     return render(
@@ -82,7 +82,7 @@ def deadline_list(request):
         "engine/deadlines.html",
         {
             "rule_gaps": gaps,
-            "gaps_cut": len(gaps) == GAPS_SHOWN,
+            "gaps_cut": len(gaps) == GAPS_ON_PAGE,
             "rows": _deadline_rows(shown, today=today),
             "page": page,
             # The filters as the form sent them, for the pager's links.
@@ -100,7 +100,11 @@ def deadline_list(request):
 
 
 DEADLINES_PAGE_SIZE = 100
-GAPS_SHOWN = 200
+GAPS_SHOWN = 200  # in the calendar feed
+# On the page: each gap is a rendered include, and 200 of them were three quarters of the
+# page's time; the person and jurisdiction filters reach the others, and every gap stays on
+# its person's page.
+GAPS_ON_PAGE = 50
 DEADLINE_FILTER_PARAMS = ("kind", "status", "jurisdiction", "scope", "person")
 
 ROW_FIELDS = (

@@ -173,6 +173,33 @@ def test_my_deadlines_list_the_decisions_without_a_rule(bishkek, client_for, law
     assert NO_RULE_KG in section and bishkek.case_number in section
 
 
+def test_my_deadlines_list_the_newest_gaps_first_and_say_when_some_are_left_out(
+    bishkek, client_for, lawyer, monkeypatch
+):
+    """A fresh decision is the one whose period may still run: it comes first, and when the
+    page holds only some, it says so (the filters and the person pages show the rest)."""
+    from engine import views
+
+    older = PersonFactory(assigned_lawyer=lawyer)
+    ExtraditionRequestFactory(
+        person=older,
+        requested_state="KG",
+        status="approved",
+        decided_on=date(2025, 6, 1),
+        notified_on=date(2025, 6, 2),
+    )
+    services.person_recompute(person_id=older.pk, today=timezone.localdate())
+    client = client_for(lawyer)
+    section = client.get("/engine/deadlines/").content.decode().split('id="rule-gaps"')[1]
+    assert section.index(bishkek.case_number) < section.index(older.case_number)
+    assert "Only the most recent are listed" not in section
+    monkeypatch.setattr(views, "GAPS_ON_PAGE", 1)
+    section = client.get("/engine/deadlines/").content.decode().split('id="rule-gaps"')[1]
+    section = section.split("</section>")[0]
+    assert bishkek.case_number in section and older.case_number not in section
+    assert "Only the most recent are listed" in section
+
+
 def test_my_deadlines_do_not_list_another_lawyers_gaps(bishkek, client_for):
     from tests.factories import UserFactory
 
