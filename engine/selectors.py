@@ -3,15 +3,17 @@ per batch of persons, however many persons or facts the batch holds."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
+from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
 from django.utils import timezone
 
 from casework import models as cw
@@ -28,7 +30,7 @@ from .facts import (
     RuleSpec,
     UrgentActionFact,
 )
-from .models import AdjustmentKind, CalendarAdjustment, Rule
+from .models import AdjustmentKind, CalendarAdjustment, RiskAssessment, Rule
 
 
 def rule_specs() -> list[RuleSpec]:
@@ -121,6 +123,97 @@ def persons_q(person_ids: Sequence, path: str = "person_id") -> Q:
     return Q(**{f"{path}__in": ids})
 
 
+# Appeal's target columns: (name, column), as person_facts reads them.
+_APPEAL_TARGETS = tuple((name, f"{name}_id") for name in cw.Appeal.TARGET_FIELDS)
+
+# Each call site's compiled SQL, by the shape of its persons' condition (see persons_values).
+_COMPILED: dict[tuple, tuple] = {}
+_COMPILED_MAX = 4096  # shapes kept: an IN list of every length up to a batch, per call site
+_SENTINEL = "00000000-0000-0000-0000-{:012x}"
+
+
+def persons_values(build: Callable[[Callable[..., Q]], QuerySet], person_ids: Sequence) -> list:
+    """The rows of `build(q)` for these persons, where `q(path="person_id")` is their
+    condition (persons_q) and `build` returns a values() or values_list() queryset: a list
+    of what iterating it gives, the same rows, converted as Django converts them.
+
+    Django builds and compiles a queryset's SQL on every evaluation, about half a
+    millisecond of CPU for each of the twenty-odd reads of a recompute, most of one
+    person's recompute. Here each call site's SQL is compiled once per process for each
+    shape of the condition (a range of consecutive keys, one key, an IN list of n keys),
+    with placeholder keys whose parameters are then replaced by the persons' own. So
+    `build` must be a function of `q` alone: a closure over local values would be
+    compiled once with the first call's values, and is refused."""
+    if build.__closure__:
+        raise TypeError("persons_values: build must not read local variables (it is cached)")
+    ids = sorted(str(i) for i in person_ids)
+    if not ids:
+        return []
+    ranged = isinstance(person_ids, ConsecutiveIds) and len(ids) > 1
+    shape = (build.__code__, connection.vendor, "range" if ranged else len(ids))
+    compiled = _COMPILED.get(shape)
+    if compiled is None:
+        sentinels = [_SENTINEL.format(i) for i in range(2 if ranged else len(ids))]
+        held = ConsecutiveIds(sentinels) if ranged else sentinels
+        queryset = build(lambda path="person_id": persons_q(held, path))
+        compiler = queryset.query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        # A key's parameter as the backend takes it: a UUID (PostgreSQL), its 32 hex digits
+        # (SQLite's char(32)), or the text given (a path to a text column).
+        index = {}
+        for i, value in enumerate(sentinels):
+            index[uuid.UUID(value)] = (i, uuid.UUID)
+            index[uuid.UUID(value).hex] = (i, _hex)
+            index[value] = (i, str)
+        slots = [(n, *index[p]) for n, p in enumerate(params) if _hashable(p) and p in index]
+        flat = queryset._iterable_class is FlatValuesListIterable
+        tuples = queryset._iterable_class is ValuesListIterable
+        if not (flat or tuples or queryset._iterable_class is ValuesIterable):
+            raise TypeError("persons_values: build must return values() or values_list()")
+        query = queryset.query
+        names = (
+            list(query.selected)
+            if query.selected
+            else [
+                *query.extra_select,
+                *query.values_select,
+                *query.annotation_select,
+            ]
+        )
+        compiled = (compiler, sql, list(params), slots, flat, tuples, names)
+        if len(_COMPILED) < _COMPILED_MAX:
+            _COMPILED[shape] = compiled
+    compiler, sql, params, slots, flat, tuples, names = compiled
+    wanted = [ids[0], ids[-1]] if ranged else ids
+    params = list(params)
+    for n, i, kind in slots:
+        params[n] = kind(wanted[i])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if compiler.has_extra_select:
+        fetched = [row[: compiler.col_count] for row in fetched]
+    rows = compiler.results_iter(results=[fetched], tuple_expected=tuples)
+    if flat:
+        return [row[0] for row in rows]
+    if tuples:
+        return list(rows)
+    indexes = range(len(names))
+    return [{names[i]: row[i] for i in indexes} for row in rows]
+
+
+def _hex(value: str) -> str:
+    return uuid.UUID(value).hex
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
     """The facts of these persons, keyed by str(person id). Ten queries for any batch size
     (eleven once urgent actions exist, twelve with return-risk assessments).
@@ -129,16 +222,19 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
     ids = person_ids  # kept as given: persons_rows reads a ConsecutiveIds as a range
     bucket: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 
-    for d in persons_rows(cw.Detention.objects, ids).values(
-        "id",
-        "person_id",
-        "started_on",
-        "ended_on",
-        "authorised_until",
-        "legal_basis",
-        "facility__country",
-        "transferred_from_id",
-        "incommunicado",
+    for d in persons_values(
+        lambda q: cw.Detention.objects.filter(q()).values(
+            "id",
+            "person_id",
+            "started_on",
+            "ended_on",
+            "authorised_until",
+            "legal_basis",
+            "facility__country",
+            "transferred_from_id",
+            "incommunicado",
+        ),
+        ids,
     ):
         bucket[str(d["person_id"])]["detentions"].append(
             DetentionFact(
@@ -155,60 +251,75 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
 
     last_contact = {
         str(row["person_id"]): row["last"]
-        for row in persons_rows(cw.WelfareCheck.objects, ids)
-        .filter(contact_confirmed=True)
-        .values("person_id")
-        .annotate(last=Max("observed_at"))
+        for row in persons_values(
+            lambda q: (
+                cw.WelfareCheck.objects.filter(q(), contact_confirmed=True)
+                .values("person_id")
+                .annotate(last=Max("observed_at"))
+            ),
+            ids,
+        )
     }
 
-    for e in persons_rows(cw.ExtraditionRequest.objects, ids).values(
-        "id",
-        "person_id",
-        "requested_state",
-        "status",
-        "decided_on",
-        "notified_on",
-        "received_on",
-        "requesting_state",
+    for e in persons_values(
+        lambda q: cw.ExtraditionRequest.objects.filter(q()).values(
+            "id",
+            "person_id",
+            "requested_state",
+            "status",
+            "decided_on",
+            "notified_on",
+            "received_on",
+            "requesting_state",
+        ),
+        ids,
     ):
         bucket[str(e.pop("person_id"))]["extraditions"].append(
             ExtraditionFact(**{**e, "id": str(e["id"])})
         )
 
-    for c in persons_rows(cw.AsylumClaim.objects, ids).values(
-        "id",
-        "person_id",
-        "country",
-        "decision",
-        "authority_kind",
-        "decided_on",
-        "notified_on",
-        "lodged_on",
-        "procedure",
+    for c in persons_values(
+        lambda q: cw.AsylumClaim.objects.filter(q()).values(
+            "id",
+            "person_id",
+            "country",
+            "decision",
+            "authority_kind",
+            "decided_on",
+            "notified_on",
+            "lodged_on",
+            "procedure",
+        ),
+        ids,
     ):
         bucket[str(c.pop("person_id"))]["asylum_claims"].append(
             AsylumFact(**{**c, "id": str(c["id"])})
         )
 
-    for o in persons_rows(cw.RemovalOrder.objects, ids).values(
-        "id", "person_id", "country", "issued_on", "kind", "notified_on", "scheduled_removal_on"
+    for o in persons_values(
+        lambda q: cw.RemovalOrder.objects.filter(q()).values(
+            "id", "person_id", "country", "issued_on", "kind", "notified_on", "scheduled_removal_on"
+        ),
+        ids,
     ):
         bucket[str(o.pop("person_id"))]["removal_orders"].append(
             RemovalFact(**{**o, "id": str(o["id"])})
         )
 
-    target_columns = [f"{name}_id" for name in cw.Appeal.TARGET_FIELDS]
-    targets = list(zip(cw.Appeal.TARGET_FIELDS, target_columns, strict=True))
-    for a in persons_rows(cw.Appeal.objects, ids).values(
-        "id",
-        "person_id",
-        "country",
-        "lodged_on",
-        "outcome",
-        "decided_on",
-        "notified_on",
-        "court_level",
-        *target_columns,
+    targets = _APPEAL_TARGETS
+    for a in persons_values(
+        lambda q: cw.Appeal.objects.filter(q()).values(
+            "id",
+            "person_id",
+            "country",
+            "lodged_on",
+            "outcome",
+            "decided_on",
+            "notified_on",
+            "court_level",
+            *(column for _name, column in _APPEAL_TARGETS),
+        ),
+        ids,
     ):
         target_kind, target_id = next(
             ((name, a[column]) for name, column in targets if a[column]), ("", "")
@@ -228,22 +339,28 @@ def person_facts(person_ids: Sequence) -> dict[str, PersonFacts]:
         )
 
     reaffirmed: dict[str, list[date]] = defaultdict(list)
-    for measure_id, day in persons_rows(
-        cw.Reaffirmation.objects, ids, "measure__person_id"
-    ).values_list("measure_id", "reaffirmed_on"):
+    for measure_id, day in persons_values(
+        lambda q: cw.Reaffirmation.objects.filter(q("measure__person_id")).values_list(
+            "measure_id", "reaffirmed_on"
+        ),
+        ids,
+    ):
         reaffirmed[str(measure_id)].append(day)
-    for m in persons_rows(cw.InterimMeasure.objects, ids).values(
-        "id",
-        "person_id",
-        "body",
-        "status",
-        "requested_on",
-        "granted_on",
-        "lifted_on",
-        "complaint_transmitted_on",
-        "decision_on",
-        "decision_transmitted_on",
-        "respondent_state",
+    for m in persons_values(
+        lambda q: cw.InterimMeasure.objects.filter(q()).values(
+            "id",
+            "person_id",
+            "body",
+            "status",
+            "requested_on",
+            "granted_on",
+            "lifted_on",
+            "complaint_transmitted_on",
+            "decision_on",
+            "decision_transmitted_on",
+            "respondent_state",
+        ),
+        ids,
     ):
         mid = str(m["id"])
         bucket[str(m.pop("person_id"))]["interim_measures"].append(
@@ -292,11 +409,14 @@ def urgent_action_facts(person_ids: Sequence) -> list[tuple[str, UrgentActionFac
     model = urgent_action_model()
     if model is None:
         return []
-    rows = (
-        persons_rows(model.objects, person_ids, "persons")
-        .filter(send_before__isnull=False)
-        .values_list("persons", "id", "send_before", "status")
-        .distinct()
+    rows = persons_values(
+        lambda q: (
+            urgent_action_model()
+            .objects.filter(q("persons"), send_before__isnull=False)
+            .values_list("persons", "id", "send_before", "status")
+            .distinct()
+        ),
+        person_ids,
     )
     return [
         (str(pid), UrgentActionFact(id=str(ua_id), send_before=send_before, status=status))
@@ -305,21 +425,17 @@ def urgent_action_facts(person_ids: Sequence) -> list[tuple[str, UrgentActionFac
 
 
 def current_risk_levels(person_ids: Sequence) -> dict[str, str]:
-    """Each person's current return-risk level, once issue 6's assessment exists: this reads
-    `engine.RiskAssessment` rows with `person` and `level` fields and a boolean `is_current`
-    if present. Until then {}: the welfare rule uses its normal period (3 days)."""
-    try:
-        model = apps.get_model("engine", "RiskAssessment")
-        model._meta.get_field("level")
-    except (LookupError, FieldDoesNotExist):
-        return {}
-    qs = persons_rows(model.objects, person_ids)
-    try:
-        model._meta.get_field("is_current")
-        qs = qs.filter(is_current=True)
-    except FieldDoesNotExist:
-        pass
-    return {str(pid): level for pid, level in qs.values_list("person_id", "level")}
+    """Each person's current return-risk level (one query): the welfare rule's period is
+    shorter when it is imminent."""
+    return {
+        str(pid): level
+        for pid, level in persons_values(
+            lambda q: RiskAssessment.objects.filter(q(), is_current=True).values_list(
+                "person_id", "level"
+            ),
+            person_ids,
+        )
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,6 +542,8 @@ def return_evidence() -> list:
             "person_id", "from_country", "returned_on", "returned_on_precision"
         )
     )
+    if not returns:
+        return []
     ids = [r[0] for r in returns]
     measures: dict[str, list[InterimFact]] = defaultdict(list)
     for m in cw.InterimMeasure.objects.filter(person_id__in=ids).values(
@@ -465,16 +583,20 @@ def risk_inputs(person_ids: Sequence, evidence: list) -> dict[str, dict]:
     tz = timezone.get_current_timezone()
     out: dict[str, dict] = {pid: defaultdict(list) for pid in ids}
 
-    for pid, returned_on in persons_rows(cw.Return.objects, person_ids).values_list(
-        "person_id", "returned_on"
+    for pid, returned_on in persons_values(
+        lambda q: cw.Return.objects.filter(q()).values_list("person_id", "returned_on"),
+        person_ids,
     ):
         if str(pid) in wanted:
             out[str(pid)]["returned_on"] = returned_on
 
-    for pid, at, confirmed, transfer in (
-        persons_rows(cw.WelfareCheck.objects, person_ids)
-        .order_by("observed_at")
-        .values_list("person_id", "observed_at", "contact_confirmed", "transfer_reported")
+    for pid, at, confirmed, transfer in persons_values(
+        lambda q: (
+            cw.WelfareCheck.objects.filter(q())
+            .order_by("observed_at")
+            .values_list("person_id", "observed_at", "contact_confirmed", "transfer_reported")
+        ),
+        person_ids,
     ):
         if str(pid) in wanted:
             out[str(pid)]["observations"].append(
@@ -482,16 +604,23 @@ def risk_inputs(person_ids: Sequence, evidence: list) -> dict[str, dict]:
             )
 
     memberships: dict[str, set[str]] = defaultdict(set)
-    for pid, gid in persons_rows(cw.GroupMembership.objects, person_ids).values_list(
-        "person_id", "group_id"
+    for pid, gid in persons_values(
+        lambda q: cw.GroupMembership.objects.filter(q()).values_list("person_id", "group_id"),
+        person_ids,
     ):
         if str(pid) in wanted:
             memberships[str(pid)].add(str(gid))
     group_ids = {g for gs in memberships.values() for g in gs}
     events: dict[str, list[GroupEventFact]] = defaultdict(list)
-    for gid, name, kind, on, count, source in cw.GroupEvent.objects.filter(
-        group_id__in=list(group_ids)
-    ).values_list("group_id", "group__name", "kind", "occurred_on", "estimated_count", "source"):
+    # Reads of the keys found by another read are skipped when there are none (most batches
+    # of one person): an empty IN reads nothing, but Django still builds the query.
+    for gid, name, kind, on, count, source in (
+        cw.GroupEvent.objects.filter(group_id__in=list(group_ids)).values_list(
+            "group_id", "group__name", "kind", "occurred_on", "estimated_count", "source"
+        )
+        if group_ids
+        else ()
+    ):
         events[str(gid)].append(GroupEventFact(name, kind, on, count, source))
     for pid, gs in memberships.items():
         out[pid]["group_events"] = [e for g in sorted(gs) for e in events[g]]
@@ -499,9 +628,12 @@ def risk_inputs(person_ids: Sequence, evidence: list) -> dict[str, dict]:
     # Relationship (A, kind, B) reads "A is the kind of B": seen from B, A is its `kind`;
     # seen from A, B is the inverse (A child of B: B is A's parent).
     relations: dict[str, dict[str, str]] = defaultdict(dict)
-    for a, kind, b in cw.Relationship.objects.filter(
-        persons_q(person_ids) | persons_q(person_ids, "relative_id")
-    ).values_list("person_id", "kind", "relative_id"):
+    for a, kind, b in persons_values(
+        lambda q: cw.Relationship.objects.filter(q() | q("relative_id")).values_list(
+            "person_id", "kind", "relative_id"
+        ),
+        person_ids,
+    ):
         a, b = str(a), str(b)
         if b in wanted:
             relations[b].setdefault(a, kind)
@@ -509,14 +641,22 @@ def risk_inputs(person_ids: Sequence, evidence: list) -> dict[str, dict]:
             relations[a].setdefault(b, _INVERSE_RELATION.get(kind, kind))
     relative_ids = {r for rs in relations.values() for r in rs}
     detentions: dict[str, list] = defaultdict(list)
-    for pid, started, ended in cw.Detention.objects.filter(
-        person_id__in=list(relative_ids)
-    ).values_list("person_id", "started_on", "ended_on"):
+    for pid, started, ended in (
+        cw.Detention.objects.filter(person_id__in=list(relative_ids)).values_list(
+            "person_id", "started_on", "ended_on"
+        )
+        if relative_ids
+        else ()
+    ):
         detentions[str(pid)].append((started, ended))
     returned = {
         str(pid): on
-        for pid, on in cw.Return.objects.filter(person_id__in=list(relative_ids)).values_list(
-            "person_id", "returned_on"
+        for pid, on in (
+            cw.Return.objects.filter(person_id__in=list(relative_ids)).values_list(
+                "person_id", "returned_on"
+            )
+            if relative_ids
+            else ()
         )
     }
     for pid, rels in relations.items():
@@ -583,14 +723,17 @@ def affected_person_ids(person_id, *, limit: int = 2000) -> list[str] | None:
 def assignment_rows(person_ids: Sequence) -> dict[str, dict]:
     """Per person: case number, confidentiality and the active assigned staff (one query)."""
     rows = {}
-    for r in persons_rows(cw.Person.objects, person_ids, "pk").values(
-        "pk",
-        "case_number",
-        "confidentiality",
-        "assigned_caseworker_id",
-        "assigned_caseworker__is_active",
-        "assigned_lawyer_id",
-        "assigned_lawyer__is_active",
+    for r in persons_values(
+        lambda q: cw.Person.objects.filter(q("pk")).values(
+            "pk",
+            "case_number",
+            "confidentiality",
+            "assigned_caseworker_id",
+            "assigned_caseworker__is_active",
+            "assigned_lawyer_id",
+            "assigned_lawyer__is_active",
+        ),
+        person_ids,
     ):
         staff = [
             r[f"assigned_{role}_id"]

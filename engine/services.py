@@ -104,7 +104,7 @@ class RecomputeResult:
 class RuleBook:
     """What every batch of a sweep shares, loaded once (twelve queries): the rules and
     calendars, the risk signals, thresholds, barrier caps and suspensive-effect rules, the
-    evidence of returns, and who receives alerts. Empty signal, threshold, cap or
+    evidence of returns, and who receives alerts (when first needed). Empty signal, threshold, cap or
     suspensive-effect tables fall back to the shipped defaults (a transactional test flushes
     data migrations' rows)."""
 
@@ -114,7 +114,7 @@ class RuleBook:
     signals: dict[str, risk.SignalSetting] = field(default_factory=dict)
     thresholds: dict[str, int] = field(default_factory=dict)
     evidence: list = field(default_factory=list)
-    directory: dict = field(default_factory=dict)
+    directory: dict | None = None  # read when a batch first raises an alert: see alert_directory
     caps: dict[str, barriers.CapSetting] = field(
         default_factory=lambda: dict(barriers.DEFAULT_CAPS)
     )
@@ -128,7 +128,8 @@ class RuleBook:
         """The rule tables' part is kept by the process between loads while the tables'
         fingerprint (one query) is unchanged: a worker's recompute of one person does not
         build fifty rules, seven calendars and the signals again each time (about a fifth of
-        its time). The evidence of returns and who receives alerts are read every time."""
+        its time). The evidence of returns is read every time, who receives alerts at each load's
+        first alert."""
         global _rules_cached
         fingerprint = _rule_tables_fingerprint()
         if fingerprint is None:  # not PostgreSQL (the embedded SQLite): built every time
@@ -139,8 +140,16 @@ class RuleBook:
         return replace(
             _rules_cached[1],
             evidence=selectors.return_evidence(),
-            directory=selectors.alert_directory(),
+            directory=None,
         )
+
+    def alert_directory(self) -> dict:
+        """Who receives alerts (three queries), read the first time a batch of this load
+        raises one and kept for the load's other batches: most recomputes of one person
+        raise none."""
+        if self.directory is None:
+            object.__setattr__(self, "directory", selectors.alert_directory())
+        return self.directory
 
     @classmethod
     def _load_rules(cls) -> RuleBook:
@@ -340,8 +349,9 @@ def _store_agenda(person_ids: Sequence, moments: dict[str, date | None], *, toda
     written again."""
     current = {
         str(pid): on
-        for pid, on in selectors.persons_rows(PersonAgenda.objects, person_ids).values_list(
-            "person_id", "next_on"
+        for pid, on in selectors.persons_values(
+            lambda q: PersonAgenda.objects.filter(q()).values_list("person_id", "next_on"),
+            person_ids,
         )
     }
     changed = [
@@ -367,15 +377,18 @@ def _store_gaps(person_ids: Sequence, gaps: dict[str, list[Gap]], *, now) -> Non
 
     stored = {
         key(*row[1:]): row[0]
-        for row in selectors.persons_rows(RuleGap.objects, person_ids).values_list(
-            "id",
-            "person_id",
-            "event",
-            "source_type",
-            "source_id",
-            "jurisdiction",
-            "counted_from",
-            "placeholder_code",
+        for row in selectors.persons_values(
+            lambda q: RuleGap.objects.filter(q()).values_list(
+                "id",
+                "person_id",
+                "event",
+                "source_type",
+                "source_id",
+                "jurisdiction",
+                "counted_from",
+                "placeholder_code",
+            ),
+            person_ids,
         )
         if str(row[1]) in gaps  # not a person created in the range meanwhile
     }
@@ -564,9 +577,12 @@ def _recompute_batch(person_ids: Sequence, *, today: date, rulebook: RuleBook) -
     batch = set(facts)
     stored = [
         row
-        for row in selectors.persons_rows(Deadline.objects, person_ids)
-        .exclude(status=DeadlineStatus.SUPERSEDED)
-        .values()
+        for row in selectors.persons_values(
+            lambda q: (
+                Deadline.objects.filter(q()).exclude(status=DeadlineStatus.SUPERSEDED).values()
+            ),
+            person_ids,
+        )
         if str(row["person_id"]) in batch  # not a person created in the range meanwhile
     ]
     now = timezone.now()
@@ -601,7 +617,7 @@ def _recompute_batch(person_ids: Sequence, *, today: date, rulebook: RuleBook) -
         result.alerts = alerts_create(
             specs=specs,
             assignments=selectors.assignment_rows(person_ids),
-            directory=rulebook.directory,
+            directory=rulebook.alert_directory(),
         )
     return result
 
@@ -620,9 +636,12 @@ def _store_assessments(
     the previous row's barriers that no longer stand (engine.barriers.lost_barriers)."""
     current = {
         str(row["person_id"]): row
-        for row in selectors.persons_rows(RiskAssessment.objects, person_ids)
-        .filter(is_current=True)
-        .values("id", "person_id", "level", "reasons", "barriers", "board_rank", "last_contact_at")
+        for row in selectors.persons_values(
+            lambda q: RiskAssessment.objects.filter(q(), is_current=True).values(
+                "id", "person_id", "level", "reasons", "barriers", "board_rank", "last_contact_at"
+            ),
+            person_ids,
+        )
     }
     new_rows, retired, moved = [], [], []
     for pid, a in assessments.items():

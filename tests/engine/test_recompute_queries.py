@@ -81,13 +81,15 @@ def test_one_recompute_query_count_is_pinned():
     person = person_with(2)
     recompute_queries(person)  # its first: deadlines, assessment, agenda and alerts written
     # Nothing changed, so nothing written: the rule tables' fingerprint (their rows are the
-    # process's already), 1 for the returns (none: their measures and groups are not asked),
-    # 3 for who receives alerts; SAVEPOINT, the person locked; 9 facts (detentions, last
+    # process's already), 1 for the returns (none: their measures and groups are not asked);
+    # no alert raised, so not who receives alerts; SAVEPOINT, the person locked; 9 facts (detentions, last
     # contact, extradition requests, asylum claims, removal orders, appeals, reaffirmations,
     # interim measures, urgent actions) and 5 risk inputs (last level, return, welfare
     # checks, groups, relatives); the stored deadlines, agenda row, rule gaps and current
-    # assessment; the reminders due and those already recorded; RELEASE: 28.
-    assert recompute_queries(person) == 28
+    # assessment; the reminders due and those already recorded; RELEASE: 25.
+    # Off PostgreSQL (the embedded SQLite) there is no fingerprint: the six rule tables are
+    # read each time instead, 25 - 1 + 6.
+    assert recompute_queries(person) == (25 if connection.vendor == "postgresql" else 30)
 
 
 def test_the_cached_rule_tables_follow_an_edit_made_without_signals():
