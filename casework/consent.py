@@ -39,6 +39,9 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Patronymic markers (o‘g‘li, qizi, uly, qyzy, uulu, kyzy) say "son of", "daughter of":
 # not a name, and English words fold to them (Kazakh -> kazah, key of qizi).
 _MARKERS = frozenset({"ogli", "ugli", "ugi", "ogi", "uli", "ulu", "kizi", "gizi", "kiz"})
+# A lookup by a token's folded spelling, not its key: a word not capitalised, read against
+# everyone (names are keys; no key starts with this).
+_EXACT = "="
 _INITIALS_WORD = re.compile(r"^(?:[^\W\d_]{1,2}\.)+\W*$")
 
 _NUMBER_WORDS = (
@@ -166,8 +169,10 @@ class _Text:
     @classmethod
     def of(cls, text: str, *, names_only: bool = False) -> _Text:
         """`names_only`: read as the gate reads text against everyone in the database (see
-        NameScanner): only capitalised words, no patronymic markers, case endings cut
-        from Cyrillic words only."""
+        NameScanner): no patronymic markers, case endings cut from Cyrillic words only, and a
+        word not capitalised read by its key only when it is surname-like, else by its folded
+        spelling exactly (`_EXACT` + token): the vowel-blind key makes ordinary words names
+        ("their" has Tohir's key, "access" Aziz's)."""
         words = text.split()
         tokens, keys = [], []
         for w, word in enumerate(words):
@@ -182,8 +187,18 @@ class _Text:
                     if not initials:
                         tokens[-1] = ("", w)  # a one-letter word: an article, not an initial
                     continue
-                if names_only and (not capitalised or token in _MARKERS):
+                if names_only and token in _MARKERS:
                     keys.append(set())
+                    continue
+                if names_only and not capitalised:
+                    # Surname-like words (-ov, -ev, -uly...) by key, as capitalised ones: no
+                    # ordinary word ends so; others by their spelling.
+                    cuts = [token] + [
+                        token[:-cut]
+                        for cut in range(1, _MAX_INFLECTION + 1)
+                        if cyrillic and len(token) - cut >= 4
+                    ]
+                    keys.append({name_key(t) if _is_surname_like(t) else _EXACT + t for t in cuts})
                     continue
                 found = {name_key(token)}
                 for cut in range(1, _MAX_INFLECTION + 1):
@@ -348,7 +363,7 @@ class NameScanner:
         # PersonName to hash-join them (a third of the time). Each token row is one
         # (name, position), so counting rows counts distinct positions.
         name_ids = set(
-            NameToken.objects.filter(key__in=keys)
+            NameToken.objects.filter(_lookup(keys))
             .values("name_id")
             .annotate(n=Count("name_id"))
             .filter(n__gte=2)
@@ -356,7 +371,7 @@ class NameScanner:
         )
         if near_initials:
             name_ids.update(
-                NameToken.objects.filter(key__in=near_initials)
+                NameToken.objects.filter(_lookup(near_initials))
                 .values_list("name_id", flat=True)
                 .distinct()
             )
@@ -376,8 +391,20 @@ class NameScanner:
         ):  # fmt: skip
             entry = _Entry(str(person_id), case_number, name_id, token, key, position, count)
             index[key].append(entry)
+            index[_EXACT + token].append(entry)  # for the words not capitalised
             by_name[name_id].append(entry)
         return index, by_name
+
+
+def _lookup(keys: set[str]) -> Q:
+    """Name tokens with one of these keys, or (`_EXACT` + token) this folded spelling: found
+    by the key index all the same, a spelling's key being its token's."""
+    plain = {k for k in keys if not k.startswith(_EXACT)}
+    exact = {k[len(_EXACT) :] for k in keys if k.startswith(_EXACT)}
+    q = Q(key__in=plain) if plain else Q(pk__in=[])
+    if exact:
+        q |= Q(key__in={name_key(t) for t in exact}, token__in=exact)
+    return q
 
 
 def find_unconsented_names(text: str, persons: Iterable) -> list[str]:
