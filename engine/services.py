@@ -3,10 +3,12 @@ calendar tokens. Keyword-only, named <entity>_<verb> where there is an entity.""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -551,8 +553,27 @@ def _recompute_locked(person_ids: Sequence, *, today: date, rulebook: RuleBook) 
     """Deadlines, risk and alerts of a locked batch, in its transaction: the alerts commit
     with the assessment that raised them, or not at all. Keys are read as text throughout
     (selectors.uuids_as_text): the batch code compares str ids only."""
-    with selectors.uuids_as_text():
+    with selectors.uuids_as_text(), _collector_paused():
         return _recompute_batch(person_ids, today=today, rulebook=rulebook)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for one batch, back on after it (as it was: a pause
+    inside a pause changes nothing). A batch allocates some 200,000 dicts, tuples and
+    dataclasses that die by reference count; with the collector on, each 700 allocations
+    start a collection that walks the young ones and, every few hundred, one that walks
+    every object the process holds (Django, the rule book): a quarter of a first
+    recompute's CPU in the worker (benchmarks/sweep.py, README "Running at scale"). What
+    a batch leaves in cycles is bounded by the batch and collected after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _recompute_batch(person_ids: Sequence, *, today: date, rulebook: RuleBook) -> RecomputeResult:

@@ -1,5 +1,6 @@
 """Recompute and sweep: reconcile computed deadlines with stored ones, idempotently."""
 
+import gc
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -241,3 +242,37 @@ def test_new_deadlines_and_their_history_are_written_as_simple_history_writes_th
     assert h.history_date == d.computed_at == d.status_changed_at
     for field in Deadline._meta.concrete_fields:
         assert getattr(h, field.attname) == getattr(d, field.attname), field.name
+
+
+def test_a_batch_runs_with_the_cycle_collector_paused_and_restores_it_as_it_was(monkeypatch):
+    person = PersonFactory()
+    kz_decision(person)
+    seen = []
+    real = services._recompute_batch
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_recompute_batch", watched)
+    assert gc.isenabled()
+    services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        services.person_recompute(person_id=person.pk, today=date(2011, 3, 17))
+        assert seen == [False, False] and not gc.isenabled()  # a caller's pause is kept
+    finally:
+        gc.enable()
+
+
+def test_a_batch_that_fails_turns_the_collector_back_on(monkeypatch):
+    person = PersonFactory()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "_recompute_batch", broken)
+    with pytest.raises(RuntimeError):
+        services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+    assert gc.isenabled()
