@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -665,6 +666,7 @@ def _store_assessments(
         )
     }
     new_rows, retired, moved = [], [], []
+    keys = iter(bulk.uuid7_texts(len(assessments)))  # see casework.bulk.uuid7_texts
     for pid, a in assessments.items():
         old = current.get(pid)
         reasons = a.reasons_json()
@@ -686,6 +688,7 @@ def _store_assessments(
         if old is not None:
             retired.append(old["id"])
         row = RiskAssessment(
+            id=uuid.UUID(next(keys)),
             person_id=pid,
             level=a.level,
             previous_level=old["level"] if old else "",
@@ -1078,7 +1081,7 @@ def _create_deadlines(new: list[ComputedDeadline], *, rulebook: RuleBook, now) -
     )
     rule_parts: dict[tuple, str] = {}
     lines = []
-    for c, pk in zip(new, _uuid4_texts(len(new)), strict=True):
+    for c, pk in zip(new, bulk.uuid7_texts(len(new)), strict=True):
         key = (c.rule_code, c.jurisdiction, c.citation, c.unverified, c.practice)
         part = rule_parts.get(key)
         if part is None:
@@ -1107,19 +1110,6 @@ def _create_deadlines(new: list[ComputedDeadline], *, rulebook: RuleBook, now) -
         + ["history_change_reason", "history_type"],
         [line + suffix for line in lines],
     )
-
-
-_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
-
-
-def _uuid4_texts(n: int) -> list[str]:
-    """`n` random (version 4) UUIDs as text, as str(uuid.uuid4()) gives them, from one read
-    of the system's random source instead of one each."""
-    raw = os.urandom(16 * n).hex()
-    return [
-        f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
-        for h in (raw[i : i + 32] for i in range(0, 32 * n, 32))
-    ]
 
 
 def _refresh(old: dict, c: ComputedDeadline, now) -> dict:

@@ -1,6 +1,7 @@
 """Recompute and sweep: reconcile computed deadlines with stored ones, idempotently."""
 
 import gc
+import time
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -13,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from casework.models import AppealOutcome
 from engine import services
-from engine.models import Deadline, Reminder, Rule
+from engine.models import Deadline, Reminder, RiskAssessment, Rule
 from tests.factories import (
     AppealFactory,
     AsylumClaimFactory,
@@ -276,3 +277,20 @@ def test_a_batch_that_fails_turns_the_collector_back_on(monkeypatch):
     with pytest.raises(RuntimeError):
         services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
     assert gc.isenabled()
+
+
+def test_deadlines_and_assessments_get_time_ordered_keys():
+    """New keys are version 7 (casework.bulk.uuid7_texts): a later recompute's rows sort after
+    an earlier one's, so they land on the last pages of the primary key's index."""
+    earlier, later = PersonFactory(), PersonFactory()
+    for person in (earlier, later):
+        kz_decision(person)
+        services.person_recompute(person_id=person.pk, today=date(2011, 3, 16))
+        time.sleep(0.002)
+    keys = {}
+    for person in (earlier, later):
+        keys[person] = [*Deadline.objects.filter(person=person).values_list("pk", flat=True)]
+        keys[person] += RiskAssessment.objects.filter(person=person).values_list("pk", flat=True)
+    assert keys[earlier] and keys[later]
+    assert {k.version for k in keys[earlier] + keys[later]} == {7}
+    assert max(map(str, keys[earlier])) < min(map(str, keys[later]))

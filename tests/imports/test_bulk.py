@@ -1,8 +1,11 @@
 """casework.bulk: rows written by COPY read back as written, with their history rows."""
 
+import time
+import uuid
+
 import pytest
 
-from casework.bulk import insert, insert_with_history, update_columns
+from casework.bulk import insert, insert_with_history, update_columns, uuid7_texts
 from casework.import_models import ImportBatch, ImportRow
 from casework.models import Person
 
@@ -43,3 +46,24 @@ def test_update_columns_changes_only_the_named_columns(caseworker):
     for row in ImportRow.objects.all():
         assert row.changes == {"names": [AWKWARD]} and row.person_created
         assert row.data == {"names": ["X"]}
+
+
+def test_uuid7_texts_are_version_7_keys_of_the_current_millisecond_and_all_different():
+    before = time.time_ns() // 1_000_000
+    texts = uuid7_texts(5000)
+    after = time.time_ns() // 1_000_000
+    keys = [uuid.UUID(t) for t in texts]
+    assert [str(k) for k in keys] == texts  # canonical lower-case text, as PostgreSQL reads it
+    assert {k.version for k in keys} == {7} and {k.variant for k in keys} == {uuid.RFC_4122}
+    assert all(before <= k.int >> 80 <= after for k in keys)
+    assert len(set(texts)) == 5000
+    # 74 random bits: every hex digit of the random part takes many values across keys
+    assert all(len({t[i] for t in texts}) == 16 for i in (15, 16, 17, 20, 35))
+    assert uuid7_texts(0) == []
+
+
+def test_uuid7_texts_of_a_later_call_sort_after_those_of_an_earlier_one():
+    first = uuid7_texts(50)
+    time.sleep(0.002)
+    second = uuid7_texts(50)
+    assert max(first) < min(second)
