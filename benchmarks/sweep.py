@@ -254,11 +254,30 @@ def backends_cpu() -> dict[int, float]:
     return found
 
 
-def run_on_workers(n: int, today: date) -> tuple[float, float, float, float]:
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent on anything but idling and waiting for the
+    disk, on all cores: the workers, their backends, and what else ran (PostgreSQL's WAL
+    writer and checkpointer, Redis, the neighbours)."""
+    import psutil
+
+    t = psutil.cpu_times()
+    return t.user + t.nice + t.system + getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
+
+
+def wal_position() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
+def run_on_workers(n: int, today: date) -> tuple[float, float, float, float, float, int]:
     """A recompute of everyone on `n` real Celery workers (one process each) through Redis:
     seconds from the run's start to its last chunk done, the seconds the workers took to
-    come up (not counted), and the CPU seconds the workers' processes and their database
-    backends used meanwhile (a backend's CPU is read before its worker stops)."""
+    come up (not counted), the CPU seconds the workers' processes and their database
+    backends used meanwhile (a backend's CPU is read before its worker stops), the whole
+    machine's busy CPU seconds meanwhile, and the bytes of WAL the run wrote."""
     import subprocess
 
     import psutil
@@ -321,6 +340,7 @@ def run_on_workers(n: int, today: date) -> tuple[float, float, float, float]:
                 sys.exit("the workers did not come up")
         up = time.perf_counter() - t
         before, db_before = workers_cpu(), backends_cpu()
+        busy_before, wal_before = machine_busy(), wal_position()
         seen = dict(db_before)  # every backend's last reading (one may close before the end)
         started = time.perf_counter()
         run = services.recompute_run_start(reason="requested", detail=f"benchmark, {n} workers")
@@ -328,9 +348,10 @@ def run_on_workers(n: int, today: date) -> tuple[float, float, float, float]:
             time.sleep(0.2)
             seen.update(backends_cpu())
         elapsed = time.perf_counter() - started
+        busy, wal = machine_busy() - busy_before, wal_position() - wal_before
         seen.update(backends_cpu())
         db = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in seen.items())
-        return elapsed, up, workers_cpu() - before, db
+        return elapsed, up, workers_cpu() - before, db, busy, wal
     finally:
         for w in workers:
             w.terminate()
@@ -395,7 +416,7 @@ def main() -> None:
         for n in args.workers or ():
             forget_computed()
             load = os.getloadavg()[0]
-            elapsed, up, cpu, db = run_on_workers(n, today)
+            elapsed, up, cpu, db, busy, wal = run_on_workers(n, today)
             # A worker and its backend take turns (each waits for the other), so n workers
             # keep at most n cores busy: on a quiet machine, the CPU seconds over that many
             # cores is the wall time to expect.
@@ -406,6 +427,11 @@ def main() -> None:
                 f"{load:.1f} -> {os.getloadavg()[0]:.1f}; CPU: workers {cpu:.1f} s + their "
                 f"database backends {db:.1f} s = {(cpu + db) / size * 1000:.2f} ms per person"
                 f", on a quiet {os.cpu_count()}-core machine about {(cpu + db) / cores:.0f} s"
+            )
+            print(
+                f"    the machine meanwhile: {busy:.1f} s of CPU busy on {os.cpu_count()} cores"
+                f" ({busy - cpu - db:.1f} s of it neither the workers nor their backends),"
+                f" {wal / 2**20:.0f} MB of WAL written"
             )
 
 

@@ -63,7 +63,10 @@ class Deadline(models.Model):
         "engine.Rule", verbose_name=_("rule"), on_delete=models.PROTECT, related_name="deadlines"
     )
     rule_code = models.CharField(_("rule code"), max_length=60)
-    jurisdiction = models.CharField(_("jurisdiction or body"), max_length=10, db_index=True)
+    # No index: the deadlines page filters it case-blind (iexact), which PostgreSQL runs as
+    # UPPER(jurisdiction) = UPPER(%s) and which neither a plain nor a `_like` index serves;
+    # the two cost every new deadline two index writes (~650,000 a first recompute at 100,000).
+    jurisdiction = models.CharField(_("jurisdiction or body"), max_length=10)
     citation = models.CharField(_("citation"), max_length=300)
     unverified = models.BooleanField(_("unverified rule"), default=False)
     practice = models.BooleanField(_("practice, not law"), default=False)
@@ -73,6 +76,8 @@ class Deadline(models.Model):
     )
     met_on = models.DateField(_("met on"), null=True, blank=True)
     waived_reason = models.TextField(_("reason for waiving"), blank=True)
+    # Indexed only where set (deadline_waived_by): almost no deadline is waived, and the index
+    # serves one query, the SET NULL when a user is deleted, which names a user.
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("waived by"),
@@ -80,6 +85,7 @@ class Deadline(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     computed_at = models.DateTimeField(_("computed at"))
     status_changed_at = models.DateTimeField(_("status changed at"))
@@ -112,6 +118,11 @@ class Deadline(models.Model):
             # "My deadlines" counts a lawyer's open and missed deadlines: one index-only probe
             # a person instead of reading every deadline (45 -> 10 ms at 10,000 persons).
             models.Index(fields=["person", "status"], name="deadline_person_status"),
+            models.Index(
+                fields=["waived_by"],
+                condition=Q(waived_by__isnull=False),
+                name="deadline_waived_by",
+            ),
         ]
 
     def __str__(self) -> str:
