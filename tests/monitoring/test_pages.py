@@ -137,6 +137,21 @@ def test_a_recompute_that_changes_a_level_shows_at_once(persons, client_for, coo
     assert dict(zip(figures["risk"].rows, figures["risk"].cells, strict=True))["Imminent"] == [2]
 
 
+def test_a_waived_deadline_shows_at_once_through_the_cache(
+    persons, client_for, coordinator, lawyer
+):
+    from engine.models import Deadline
+    from engine.services import deadline_waive
+
+    client = client_for(coordinator)
+    figures = {f.key: f for f, _c in client.get(PAGE, QUERY).context["charted"]}
+    assert figures["deadlines"].cells == [[1], [1], [1]]  # met, missed, waived
+    missed = Deadline.objects.get(person=persons["b"], status="missed")
+    deadline_waive(deadline_id=missed.pk, reason="Client instructs not to appeal", by=lawyer)
+    figures = {f.key: f for f, _c in client.get(PAGE, QUERY).context["charted"]}
+    assert figures["deadlines"].cells == [[1], [0], [2]]
+
+
 def test_restricting_a_person_takes_them_out_of_a_coordinators_figures_at_once(
     persons, client_for, coordinator
 ):
