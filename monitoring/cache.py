@@ -49,15 +49,16 @@ _DATED = ((Deadline.history.model, "history_date"),)
 
 def _version_sql() -> str:
     qn = connection.ops.quote_name
+
+    def latest(model, column) -> str:
+        return f"(SELECT CAST(MAX({qn(column)}) AS TEXT) FROM {qn(model._meta.db_table)})"
+
     parts = []
     for model, column in _SOURCES:
-        table = qn(model._meta.db_table)
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
+        parts.append(f"(SELECT COUNT(*) FROM {qn(model._meta.db_table)})")
         if column:
-            parts.append(f"(SELECT CAST(MAX({qn(column)}) AS TEXT) FROM {table})")
-    for model, column in _DATED:
-        table = qn(model._meta.db_table)
-        parts.append(f"(SELECT CAST(MAX({qn(column)}) AS TEXT) FROM {table})")
+            parts.append(latest(model, column))
+    parts += [latest(model, column) for model, column in _DATED]
     return "SELECT " + ", ".join(parts)
 
 
