@@ -1,12 +1,31 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("haven")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_connections(sender=None, **kwargs) -> None:
+    """Around each task, what Django does around each request: close a database connection
+    that is broken or older than CONN_MAX_AGE (DB_CONN_MAX_AGE), keep the others, and check a
+    kept one before its next use (CONN_HEALTH_CHECKS). Celery's own Django fixup closes every
+    connection around every task instead (Celery 5.7 calls close() whatever CONN_MAX_AGE
+    says), unless CELERY_DB_REUSE_MAX is set, as settings do: without it a worker opened a new
+    PostgreSQL backend for each chunk and each saved fact's recompute, whose caches of the
+    catalog and of the foreign keys' checks started cold each time (benchmarks/sweep.py,
+    README "Running at scale")."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections as close
+
+    close()
 
 
 @app.task(name="haven.ping")

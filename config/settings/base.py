@@ -235,6 +235,10 @@ CELERY_TASK_ROUTES = {
     "engine.tasks.recompute_person_task": {"queue": EVENTS_QUEUE},
     "engine.tasks.recompute_affected_task": {"queue": EVENTS_QUEUE},
 }
+# Celery's Django fixup closes the database connection around every task but each
+# CELERY_DB_REUSE_MAX-th; config.celery closes it as Django does after a request instead
+# (broken or older than CONN_MAX_AGE). The fixup's own close is left for every 1,000 tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
