@@ -1,11 +1,13 @@
 """casework.bulk: rows written by COPY read back as written, with their history rows."""
 
+import json
 import time
 import uuid
+from datetime import date
 
 import pytest
 
-from casework.bulk import insert, insert_with_history, update_columns, uuid7_texts
+from casework.bulk import insert, insert_with_history, json_text, update_columns, uuid7_texts
 from casework.import_models import ImportBatch, ImportRow
 from casework.models import Person
 
@@ -31,6 +33,28 @@ def test_json_values_and_generated_keys(caseworker):
     insert(ImportRow, [ImportRow(batch=batch, line_number=2, data=data, reasons=["a\tb"])])
     row = ImportRow.objects.get()
     assert row.pk is not None and row.data == data and row.reasons == ["a\tb"]
+
+
+def test_json_text_reads_back_as_the_standard_librarys_and_refuses_what_it_refuses(caseworker):
+    """orjson writes the JSON of rows by COPY; what is stored must be what the standard
+    library's text stored, and what it refused (a date in a field without an encoder) is
+    still refused, not written."""
+    value = {
+        "sentence": "Задержан в СИЗО; " + AWKWARD,
+        "weight": 40,
+        "floor": None,
+        "lifters": [{"code": "cat_stay", "n": 2.25}],
+        "ok": True,
+    }
+    assert json.loads(json_text(value)) == json.loads(json.dumps(value)) == value
+    # A key that is not a string: orjson refuses it, the standard library turns it into one.
+    assert json.loads(json_text({1: "a"})) == {"1": "a"}
+    with pytest.raises(TypeError):
+        json_text({"on": date(2026, 1, 15)})
+    batch = ImportBatch.objects.create(created_by=caseworker, checksum="0" * 64)
+    insert(ImportRow, [ImportRow(batch=batch, line_number=2, data=value, reasons=[AWKWARD])])
+    row = ImportRow.objects.get()
+    assert row.data == value and row.reasons == [AWKWARD]
 
 
 def test_update_columns_changes_only_the_named_columns(caseworker):
