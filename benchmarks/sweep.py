@@ -190,10 +190,23 @@ def timed(fn, **kwargs):
     return elapsed, cpu + database_cpu() - db, result, len(queries)
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed piece of pure Python (20 million additions): machines of the same
+    kind differ (1.0 to 1.5 s seen here), and a figure measured on one compares with
+    another's only beside this."""
+    started = time.process_time()
+    total = 0
+    for i in range(20_000_000):
+        total += i
+    return time.process_time() - started
+
+
 def forget_computed() -> None:
     """Every deadline, assessment, alert, reminder, agenda row and run gone: the next
-    recompute is a first one (a fresh deployment's, or after a rule change of everything)."""
-    from django.db import connection
+    recompute is a first one (a fresh deployment's, or after a rule change of everything).
+    A CHECKPOINT after: the previous run's WAL is flushed before this one starts, not while
+    it runs, so runs one after another compare."""
+    from django.db import DatabaseError, connection
 
     from engine.models import (
         Alert,
@@ -212,6 +225,10 @@ def forget_computed() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         cursor.execute("VACUUM ANALYZE")
+        try:
+            cursor.execute("CHECKPOINT")
+        except DatabaseError:  # a role without the right (PostgreSQL: superuser or pg_checkpoint)
+            print("  (no CHECKPOINT between runs: this database role may not)")
 
 
 def run_in_process(today, batch_size):
@@ -400,6 +417,7 @@ def main() -> None:
     print(
         f"database: {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}, batch size {args.batch_size}"
         f", machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f", CPU reference {cpu_reference():.2f} s (20 million Python additions)"
     )
     for size in sorted(args.sizes):
         missing = size - Person.objects.count()
