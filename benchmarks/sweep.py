@@ -37,7 +37,9 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("HAVEN_LOG_LEVEL", "WARNING")
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, *, drop: bool = True) -> None:
+    """Drop and create the benchmark database; with drop=False (--keep) only create it if
+    it is missing, so that --keep on a new machine makes the data instead of failing."""
     import psycopg2
 
     parsed = urlparse(url)
@@ -53,8 +55,11 @@ def recreate_database(url: str) -> None:
     )
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
+        if drop:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
 
 
@@ -396,8 +401,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    if not args.keep:
-        recreate_database(os.environ["DATABASE_URL"])
+    recreate_database(os.environ["DATABASE_URL"], drop=not args.keep)
     import django
 
     django.setup()
