@@ -13,7 +13,7 @@ backends and the wall time that CPU implies on a quiet machine. Machine load is 
 beside: the machine is shared. CPU time is this process's plus its PostgreSQL backend's. `--workers-only` runs just the
 last part on data already made (with `--keep`). Targets at 100,000: steady sweep <= 3 s,
 first full recompute <= 45 s on two workers, one recompute median <= 25 ms, the same queries
-per batch at every size.
+per batch at every size. Needs the bench extra (`.venv/bin/pip install -e .[bench]`: psutil).
 """
 
 from __future__ import annotations
