@@ -64,8 +64,7 @@ if __name__ == "__main__":
         os.environ.update(env)
         from benchmarks.sweep import recreate_database
 
-        if not keep:
-            recreate_database(env["DATABASE_URL"])
+        recreate_database(env["DATABASE_URL"], drop=not keep)  # --keep: created if missing
         import django
 
         django.setup()

@@ -45,7 +45,7 @@ def recreate_database(url: str, *, drop: bool = True) -> None:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
     if "bench" not in name:
-        sys.exit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
+        sys.exit(f"refusing to use {name!r}: the benchmark database's name must contain 'bench'")
     conn = psycopg2.connect(
         host=parsed.hostname,
         port=parsed.port or 5432,
